@@ -1,0 +1,106 @@
+import { defects as knownDefects, imageTag } from '../images/catalog.js';
+import { info, type LogContext } from '../log.js';
+import type { Owner } from '../provider/labels.js';
+import type { LaunchedServer, Provider, ServerSpec } from '../provider/provider.js';
+import { generateRunKey, type KeyPair } from '../ssh/keys.js';
+import type { Topology } from '../topology/schema.js';
+import { serverNames } from '../topology/validate.js';
+import { connectServers, waitSettled } from './connect.js';
+import { converge } from './converge.js';
+import { RunningEnvironment, type EnvironmentRecord, type Timings } from './environment.js';
+import { newEnvId } from './ids.js';
+import type { Server } from './server.js';
+
+export interface LaunchOptions {
+  topology: Topology;
+  provider: Provider;
+  run: string;
+  worker: number;
+  /** Kept environments outlive this process until their TTL. */
+  keep: boolean;
+  ttlMs: number;
+  key?: KeyPair;
+  /** Called with the id before anything is created, so an interrupt can destroy a half-made environment. */
+  onId?: (id: string) => void;
+}
+
+/** The servers a topology asks for, with their images resolved. */
+export function planServers(topology: Topology): ServerSpec[] {
+  return serverNames(topology).map(({ name, role }) => {
+    const spec = topology.roles[role]!;
+    return { name, role, image: (process.env.SD_IMAGE_OVERRIDE ?? imageTag(spec.image, topology.version)), volumes: spec.volumes, publish: spec.publish };
+  });
+}
+
+function stopwatch() {
+  const start = Date.now();
+  let last = start;
+  return {
+    lap: () => {
+      const now = Date.now();
+      const elapsed = now - last;
+      last = now;
+      return elapsed;
+    },
+    total: () => Date.now() - start,
+  };
+}
+
+/** Topology in, running environment out: preflight, create, connect, settle, converge. */
+export async function launchEnvironment(o: LaunchOptions): Promise<RunningEnvironment> {
+  const clock = stopwatch();
+  const specs = planServers(o.topology);
+  await o.provider.preflight(specs.map((s) => s.image));
+  const preflightMs = clock.lap();
+  const id = newEnvId();
+  o.onId?.(id);
+  const ctx: LogContext = { run: o.run, worker: o.worker, env: id };
+  const key = o.key ?? generateRunKey(`shakedown-${o.run}`);
+  const owner: Owner = { run: o.run, env: id, worker: o.worker, topology: o.topology.name, keep: o.keep, expires: new Date(Date.now() + o.ttlMs) };
+  let servers: Server[] = [];
+  try {
+    const launched = await o.provider.launch({ owner, servers: specs, authorizedKey: key.publicKey, ctx });
+    const launchMs = clock.lap();
+    const record = recordOf(owner, o, launched);
+    servers = await connectServers(record, key, ctx);
+    const sshMs = clock.lap();
+    await Promise.all(servers.map(waitSettled));
+    const settleMs = clock.lap();
+    await convergeDefects(servers, o.topology);
+    const convergeMs = clock.lap();
+    const timings: Timings = { preflightMs, launchMs, sshMs, settleMs, convergeMs, readyMs: clock.total() };
+    info(ctx, `ready in ${timings.readyMs} ms (${servers.length} servers)`);
+    return new RunningEnvironment(record, o.topology, o.provider, key, servers, timings, ctx);
+  } catch (error) {
+    servers.forEach((s) => s.ssh.close());
+    await o.provider.destroy(id).catch(() => undefined);
+    throw error;
+  }
+}
+
+function recordOf(owner: Owner, o: LaunchOptions, launched: LaunchedServer[]): EnvironmentRecord {
+  return {
+    id: owner.env,
+    run: owner.run,
+    provider: o.provider.name,
+    topology: o.topology.name,
+    version: o.topology.version,
+    defects: o.topology.defects,
+    keep: owner.keep,
+    expires: owner.expires.toISOString(),
+    bastion: o.topology.bastion,
+    servers: launched.map((l) => ({ name: l.spec.name, role: l.spec.role, image: l.spec.image, address: l.address, hostKey: l.hostKey })),
+  };
+}
+
+/** Known defects are provisioned onto the roles they affect by converging those servers live. */
+async function convergeDefects(servers: Server[], topology: Topology): Promise<void> {
+  if (!topology.defects.length) return;
+  const registry = knownDefects();
+  await Promise.all(
+    servers.map((server) => {
+      const mine = topology.defects.filter((d) => registry[d]?.roles.includes(server.role));
+      return mine.length ? converge(server, { version: topology.version, defects: mine }) : undefined;
+    }),
+  );
+}

@@ -1,0 +1,33 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../paths.js';
+import type { Catalog } from '../topology/validate.js';
+
+export const imagesDir = path.join(projectRoot, 'images');
+export const platformDir = path.join(imagesDir, 'platform');
+export const BASE_IMAGE = 'shakedown/base:bookworm';
+
+/** A known defect of the example platform, injected by name to prove a suite catches it. */
+export interface Defect {
+  roles: string[];
+  suite: string;
+  symptom: string;
+}
+
+/** The Docker tag of a role image at a platform version. */
+export const imageTag = (image: string, version: string) => `shakedown/${image}:${version}`;
+
+export function roleImages(): string[] {
+  const roles = path.join(platformDir, 'roles');
+  if (!existsSync(roles)) return [];
+  return readdirSync(roles).filter((r) => r !== 'common').sort();
+}
+
+export function defects(): Record<string, Defect> {
+  const file = path.join(platformDir, 'defects.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Defect>) : {};
+}
+
+export function catalog(): Catalog {
+  return { images: roleImages(), defects: Object.keys(defects()) };
+}

@@ -1,0 +1,126 @@
+import type Dockerode from 'dockerode';
+import { InfrastructureError } from '../../errors.js';
+import { debug } from '../../log.js';
+import type { HostKey } from '../../ssh/keys.js';
+import { LABEL, ownerLabels, type Owner } from '../labels.js';
+import type { LaunchedServer, LaunchRequest, Leftover, Provider, ServerSpec } from '../provider.js';
+import { hostKeyFromConsole } from './console.js';
+import { classifyDockerError, dockerCall, engine, isNotFound } from './engine.js';
+import { ServerContainer } from './server-container.js';
+
+const names = {
+  network: (env: string) => `sd-${env}`,
+  container: (env: string, server: string) => `sd-${env}-${server}`,
+  volume: (env: string, server: string, vol: string) => `sd-${env}-${server}-${vol}`,
+};
+
+/** The local default: servers are systemd containers on one Docker network per environment. */
+export class DockerProvider implements Provider {
+  readonly name = 'docker';
+
+  async preflight(images: string[]): Promise<void> {
+    const { docker } = await engine();
+    for (const image of new Set(images)) {
+      try {
+        await docker.getImage(image).inspect();
+      } catch (error) {
+        if (!isNotFound(error)) throw classifyDockerError(`inspect image ${image}`, error);
+        throw new InfrastructureError(`image ${image} is missing: build it with 'npx shakedown images build'`);
+      }
+    }
+  }
+
+  async launch(request: LaunchRequest): Promise<LaunchedServer[]> {
+    const { docker } = await engine();
+    const env = request.owner.env;
+    const labels = ownerLabels(request.owner);
+    await dockerCall(`create network for ${env}`, () =>
+      docker.createNetwork({ Name: names.network(env), Driver: 'bridge', Labels: labels, CheckDuplicate: true }),
+    );
+    await Promise.all(request.servers.flatMap((s) => s.volumes.map((v) => this.createVolume(docker, request.owner, s, v.name))));
+    return Promise.all(request.servers.map((s) => this.startServer(request, s)));
+  }
+
+  private async createVolume(docker: Dockerode, owner: Owner, server: ServerSpec, vol: string): Promise<void> {
+    const Labels = { ...ownerLabels(owner), [LABEL.server]: server.name, [LABEL.role]: server.role };
+    await dockerCall(`create volume ${vol} for ${server.name}`, () =>
+      docker.createVolume({ Name: names.volume(owner.env, server.name, vol), Labels }),
+    );
+  }
+
+  private async startServer(request: LaunchRequest, spec: ServerSpec): Promise<LaunchedServer> {
+    const env = request.owner.env;
+    const labels = {
+      ...ownerLabels(request.owner),
+      [LABEL.server]: spec.name,
+      [LABEL.role]: spec.role,
+      'shakedown.container-name': names.container(env, spec.name),
+    };
+    const container = new ServerContainer(spec, names.network(env), labels, (v) => names.volume(env, spec.name, v)).withAuthorizedKey(
+      request.authorizedKey,
+    );
+    const started = await dockerCall(`start ${spec.name} from ${spec.image}`, () => container.start());
+    debug({ ...request.ctx, server: spec.name }, `container ${started.getId().slice(0, 12)} started`);
+    return { spec, address: await this.address(env, spec), hostKey: await this.hostKey(env, spec.name) };
+  }
+
+  private async address(env: string, spec: ServerSpec): Promise<{ host: string; port: number }> {
+    if (!spec.publish.length) return { host: spec.name, port: 22 };
+    const { docker } = await engine();
+    const info = await dockerCall(`inspect ${spec.name}`, () => docker.getContainer(names.container(env, spec.name)).inspect());
+    const binding = info.NetworkSettings.Ports[`${spec.publish[0]}/tcp`]?.[0];
+    if (!binding) throw new InfrastructureError(`${spec.name}: port ${spec.publish[0]} was not published`);
+    return { host: binding.HostIp || '127.0.0.1', port: Number(binding.HostPort) };
+  }
+
+  async hostKey(env: string, server: string): Promise<HostKey> {
+    const { docker } = await engine();
+    const buf = await dockerCall(`read the console of ${server}`, () =>
+      docker.getContainer(names.container(env, server)).logs({ stdout: true, stderr: true, follow: false }),
+    );
+    const key = hostKeyFromConsole(buf.toString('utf8'));
+    if (!key) throw new InfrastructureError(`${server}: no host key on its console yet; the server did not finish its first boot`);
+    return key;
+  }
+
+  async reboot(env: string, server: string): Promise<void> {
+    const { docker } = await engine();
+    await dockerCall(`reboot ${server}`, () => docker.getContainer(names.container(env, server)).restart({ t: 20 }));
+  }
+
+  async relaunch(env: string, request: LaunchRequest, spec: ServerSpec): Promise<LaunchedServer> {
+    const { docker } = await engine();
+    await dockerCall(`remove ${spec.name}`, () => docker.getContainer(names.container(env, spec.name)).remove({ force: true }));
+    return this.startServer(request, spec);
+  }
+
+  async destroy(env: string): Promise<void> {
+    const all = await this.leftovers();
+    await this.remove(all.filter((l) => l.labels[LABEL.env] === env));
+  }
+
+  async leftovers(): Promise<Leftover[]> {
+    const { docker } = await engine();
+    const filters = JSON.stringify({ label: [LABEL.run] });
+    const [containers, networks, volumes] = await dockerCall('list Shakedown objects', () =>
+      Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters }), docker.listVolumes({ filters })]),
+    );
+    return [
+      ...containers.map((c) => ({ kind: 'container' as const, id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, labels: c.Labels })),
+      ...networks.map((n) => ({ kind: 'network' as const, id: n.Id, name: n.Name, labels: n.Labels ?? {} })),
+      ...(volumes.Volumes ?? []).map((v) => ({ kind: 'volume' as const, id: v.Name, name: v.Name, labels: v.Labels ?? {} })),
+    ];
+  }
+
+  /** Containers first, then what they used: a network or volume in use cannot be removed. */
+  async remove(leftovers: Leftover[]): Promise<void> {
+    const { docker } = await engine();
+    const gone = (e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e));
+    const of = (kind: Leftover['kind']) => leftovers.filter((l) => l.kind === kind);
+    await dockerCall('remove containers', () =>
+      Promise.all(of('container').map((c) => docker.getContainer(c.id).remove({ force: true }).catch(gone))),
+    );
+    await dockerCall('remove networks', () => Promise.all(of('network').map((n) => docker.getNetwork(n.id).remove().catch(gone))));
+    await dockerCall('remove volumes', () => Promise.all(of('volume').map((v) => docker.getVolume(v.id).remove().catch(gone))));
+  }
+}

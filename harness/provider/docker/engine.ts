@@ -1,0 +1,50 @@
+import type Dockerode from 'dockerode';
+import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
+import { BadInputError, InfrastructureError, ShakedownError } from '../../errors.js';
+
+let client: Promise<ContainerRuntimeClient> | undefined;
+
+/** The Docker engine, found the way testcontainers finds it (DOCKER_HOST, then the local socket). */
+export async function engine(): Promise<{ client: ContainerRuntimeClient; docker: Dockerode }> {
+  client ??= getContainerRuntimeClient().catch((error) => {
+    client = undefined;
+    throw classifyDockerError('connect to the Docker engine', error);
+  });
+  const c = await client;
+  return { client: c, docker: c.container.dockerode };
+}
+
+interface DockerError extends Error {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string };
+}
+
+/** The one place where Docker's errors enter: each becomes an error of ours that says what to do. */
+export function classifyDockerError(doing: string, error: unknown): ShakedownError {
+  if (error instanceof ShakedownError) return error;
+  const e = error as DockerError;
+  const detail = (e.json?.message ?? e.message ?? String(error)).split('\n')[0] ?? '';
+  const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  if (/working container runtime strategy|ECONNREFUSED|ENOENT|EACCES|connect/.test(detail) && !e.statusCode) {
+    return new InfrastructureError(`cannot ${doing}: Docker engine unreachable at ${where} (${detail}); start it with 'bash scripts/setup.sh'`, { cause: error });
+  }
+  if (e.statusCode === 404 && /image/i.test(detail)) {
+    return new InfrastructureError(`cannot ${doing}: ${detail}; build images with 'npx shakedown images build'`, { cause: error });
+  }
+  if (e.statusCode === 400) return new BadInputError(`cannot ${doing}: Docker rejected the request: ${detail}`, { cause: error });
+  return new InfrastructureError(`cannot ${doing}: ${detail}`, { cause: error });
+}
+
+/** Runs a Docker call, classifying whatever it throws. */
+export async function dockerCall<T>(doing: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw classifyDockerError(doing, error);
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return (error as DockerError).statusCode === 404;
+}

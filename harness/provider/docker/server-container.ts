@@ -1,0 +1,40 @@
+import { GenericContainer, Wait } from 'testcontainers';
+import type { ServerSpec } from '../provider.js';
+import { CONSOLE_END } from './console.js';
+
+const LAUNCH_TIMEOUT_MS = 60_000;
+
+/**
+ * A whole server in a container: systemd as PID 1, a console (TTY) to print its host key on,
+ * and restart policy `always` so that a reboot inside it is a real reboot.
+ */
+export class ServerContainer extends GenericContainer {
+  constructor(spec: ServerSpec, network: string, labels: Record<string, string>, volumeName: (v: string) => string) {
+    super(spec.image);
+    this.withName(labels['shakedown.container-name']!)
+      .withHostname(spec.name)
+      .withLabels(labels)
+      .withNetworkMode(network)
+      .withTmpFs({ '/run': 'rw,nosuid,nodev,mode=755', '/run/lock': 'rw,nosuid,nodev,noexec' })
+      .withBindMounts([
+        { source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'ro' },
+        ...spec.volumes.map((v) => ({ source: volumeName(v.name), target: v.path, mode: 'rw' as const })),
+      ])
+      .withWaitStrategy(Wait.forLogMessage(CONSOLE_END))
+      .withStartupTimeout(LAUNCH_TIMEOUT_MS);
+    this.createOpts.Tty = true;
+    this.createOpts.StopSignal = 'SIGRTMIN+3';
+    this.hostConfig.RestartPolicy = { Name: 'always' };
+    // Aliases go in the create request: testcontainers' own alias path also joins the default bridge,
+    // which would let environments reach each other.
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.name, spec.role] } } };
+    if (spec.publish.length) {
+      this.createOpts.ExposedPorts = Object.fromEntries(spec.publish.map((p) => [`${p}/tcp`, {}]));
+      this.hostConfig.PortBindings = Object.fromEntries(spec.publish.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]));
+    }
+  }
+
+  withAuthorizedKey(publicKey: string): this {
+    return this.withCopyContentToContainer([{ content: publicKey + '\n', target: '/etc/ssh/authorized_keys/testadmin', mode: 0o644 }]);
+  }
+}

@@ -1,0 +1,58 @@
+import type { LogContext } from '../log.js';
+import type { HostKey } from '../ssh/keys.js';
+import type { Owner } from './labels.js';
+
+/** One server to create: everything a provider needs, already resolved from the topology. */
+export interface ServerSpec {
+  name: string;
+  role: string;
+  image: string;
+  volumes: { name: string; path: string }[];
+  publish: number[];
+}
+
+export interface LaunchRequest {
+  owner: Owner;
+  servers: ServerSpec[];
+  /** The run's public key, in authorized_keys form; it reaches servers at launch, never through an image. */
+  authorizedKey: string;
+  ctx: LogContext;
+}
+
+/** How to reach a server by SSH: the bastion from this machine, the others from the bastion. */
+export interface Address {
+  host: string;
+  port: number;
+}
+
+export interface LaunchedServer {
+  spec: ServerSpec;
+  address: Address;
+  hostKey: HostKey;
+}
+
+/** Something a run created and may have left behind. */
+export interface Leftover {
+  kind: 'container' | 'network' | 'volume';
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** What every provider can do: the contract the environment lifecycle is written against. */
+export interface Provider {
+  readonly name: string;
+  /** Fails fast, before anything is created: engine reachable, every image present. */
+  preflight(images: string[]): Promise<void>;
+  launch(request: LaunchRequest): Promise<LaunchedServer[]>;
+  destroy(envId: string): Promise<void>;
+  /** Reboots a server from outside, as a hypervisor would. */
+  reboot(envId: string, server: string): Promise<void>;
+  /** Re-creates a server from its image with its volumes re-attached; it comes back with a new host key. */
+  relaunch(envId: string, request: LaunchRequest, server: ServerSpec): Promise<LaunchedServer>;
+  /** Reads a server's host key out of band (its console), never over SSH. */
+  hostKey(envId: string, server: string): Promise<HostKey>;
+  /** Everything labelled as Shakedown's, live runs included. */
+  leftovers(): Promise<Leftover[]>;
+  remove(leftovers: Leftover[]): Promise<void>;
+}

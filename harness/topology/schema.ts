@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lower-case letters, digits and dashes');
+
+const volume = z
+  .object({
+    name,
+    path: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path'),
+  })
+  .strict();
+
+const role = z
+  .object({
+    image: name,
+    count: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16'),
+    volumes: z.array(volume).default([]),
+    publish: z.array(z.number().int().min(1).max(65535)).default([]),
+  })
+  .strict();
+
+/** A declarative server set: which roles, how many of each, from which image, with which volumes. */
+export const topologySchema = z
+  .object({
+    name,
+    description: z.string().optional(),
+    version: z.string().regex(/^v\d+$/, 'must look like v1').default('v1'),
+    bastion: name,
+    roles: z.record(name, role).refine((r) => Object.keys(r).length > 0, 'must name at least one role'),
+    defects: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export type TopologyInput = z.input<typeof topologySchema>;
+export type Topology = z.output<typeof topologySchema>;
+export type RoleSpec = z.output<typeof role>;
+export type VolumeSpec = z.output<typeof volume>;
