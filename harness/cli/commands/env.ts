@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { ADMIN_USER } from '../../environment/connect.js';
+import { launchEnvironment } from '../../environment/launch.js';
+import { newRunId } from '../../environment/ids.js';
+import { forgetKept, listKept, loadKept, saveKept } from '../../environment/state.js';
+import { catalog } from '../../images/catalog.js';
+import { sweep } from '../../janitor/janitor.js';
+import { info } from '../../log.js';
+import { DockerProvider } from '../../provider/docker/docker-provider.js';
+import { LABEL } from '../../provider/labels.js';
+import { loadTopology } from '../../topology/load.js';
+import { onInterrupt } from '../interrupt.js';
+import { collect, DEFAULT_TOPOLOGY, KEPT_TTL, parseDuration } from '../options.js';
+import { execSsh, sshCommand } from './env-ssh.js';
+import { BadInputError } from '../../errors.js';
+
+export function registerEnv(program: Command): void {
+  const env = program.command('env').description('launch, list, reach and destroy kept environments');
+
+  env
+    .command('up')
+    .description('launch one environment and leave it running until `env down` or its TTL')
+    .option('--topology <name>', 'topology under stacks/, or a path', DEFAULT_TOPOLOGY)
+    .option('--defect <name>', 'provision a known defect (repeatable)', collect, [])
+    .option('--ttl <duration>', 'the janitor removes it after this', parseDuration, parseDuration(KEPT_TTL))
+    .option('--json', 'print one JSON object')
+    .action(async (o: { topology: string; defect: string[]; ttl: number; json?: boolean }) => {
+      const topology = loadTopology(o.topology, catalog(), o.defect);
+      const provider = new DockerProvider();
+      await sweep(provider);
+      let id: string | undefined;
+      const off = onInterrupt(async () => id && provider.destroy(id));
+      const run = newRunId();
+      const e = await launchEnvironment({ topology, provider, run, worker: 0, keep: true, ttlMs: o.ttl, onId: (x) => (id = x) });
+      saveKept({ record: e.record, key: e.key });
+      e.servers().forEach((s) => s.ssh.close());
+      off();
+      const out = { id: e.id, run, topology: topology.name, expires: e.record.expires, servers: e.record.servers.map(({ name, role, image }) => ({ name, role, image })), timings: e.timings };
+      if (o.json) return void process.stdout.write(JSON.stringify(out) + '\n');
+      process.stdout.write(`environment ${e.id} (topology ${topology.name}) is up until ${e.record.expires}\n`);
+      for (const s of out.servers) process.stdout.write(`  ${s.name.padEnd(10)} ${s.role.padEnd(8)} ${s.image}\n`);
+      process.stdout.write(`timings (ms): ${Object.entries(e.timings).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}\n`);
+      process.stdout.write(`reach a server: npx shakedown env ssh ${e.id} ${e.record.bastion}\n`);
+    });
+
+  env
+    .command('ls')
+    .description('list environments on the engine, kept or live')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const leftovers = await new DockerProvider().leftovers();
+      const kept = new Set(listKept());
+      const envs = new Map<string, { id: string; run: string; topology: string; expires: string; keep: boolean; servers: string[]; reachable: boolean }>();
+      for (const l of leftovers) {
+        const id = l.labels[LABEL.env]!;
+        const e = envs.get(id) ?? { id, run: l.labels[LABEL.run]!, topology: l.labels[LABEL.topology] ?? '?', expires: l.labels[LABEL.expires] ?? '?', keep: l.labels[LABEL.keep] === 'true', servers: [], reachable: kept.has(id) };
+        if (l.kind === 'container') e.servers.push(l.labels[LABEL.server] ?? l.name);
+        envs.set(id, e);
+      }
+      const list = [...envs.values()];
+      if (o.json) return void process.stdout.write(JSON.stringify(list) + '\n');
+      if (!list.length) return void process.stdout.write('no environments\n');
+      for (const e of list) {
+        process.stdout.write(`${e.id}  ${e.topology.padEnd(10)} ${e.keep ? 'kept' : 'run '} until ${e.expires}  ${e.servers.sort().join(',')}\n`);
+      }
+    });
+
+  env
+    .command('down')
+    .description('destroy an environment, or all of them')
+    .argument('[id]', 'environment id (see env ls)')
+    .option('--all', 'destroy every Shakedown environment on the engine')
+    .action(async (id: string | undefined, o: { all?: boolean }) => {
+      if (!id === !o.all) throw new BadInputError('env down needs an environment id or --all, not both');
+      const provider = new DockerProvider();
+      const ids = o.all ? [...new Set((await provider.leftovers()).map((l) => l.labels[LABEL.env]!))] : [id!];
+      for (const x of ids) {
+        await provider.destroy(x);
+        forgetKept(x);
+        info({ env: x }, 'destroyed');
+      }
+    });
+
+  env
+    .command('ssh')
+    .description(`print (or with --exec, run) the ssh -J command that reaches a server as ${ADMIN_USER}`)
+    .argument('<id>', 'environment id')
+    .argument('<server>', 'server name, e.g. web-1')
+    .argument('[command...]', 'with --exec: a command to run instead of a shell')
+    .option('--exec', 'run it now, then remove the temporary key file')
+    .action(async (id: string, server: string, remote: string[], o: { exec?: boolean }) => {
+      const cmd = sshCommand(loadKept(id), server);
+      if (!o.exec) return void process.stdout.write(`${cmd.text}\n`);
+      const code = execSsh(cmd, remote);
+      process.exitCode = code === 0 ? 0 : code === 255 ? 3 : 1;
+    });
+}

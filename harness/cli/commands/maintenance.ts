@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { buildImages } from '../../images/build.js';
+import { sweep } from '../../janitor/janitor.js';
+import { DockerProvider } from '../../provider/docker/docker-provider.js';
+
+export function registerImages(program: Command): void {
+  program
+    .command('images')
+    .description('reference images')
+    .command('build')
+    .description('build the base image and the role images whose recipe changed')
+    .option('--force', 'rebuild even when the recipe is unchanged')
+    .action(async (o: { force?: boolean }) => {
+      for (const r of await buildImages(o)) {
+        process.stdout.write(`${r.image.padEnd(28)} ${r.built ? `built in ${(r.ms / 1000).toFixed(1)} s` : 'up to date'}\n`);
+      }
+    });
+}
+
+export function registerJanitor(program: Command): void {
+  program
+    .command('janitor')
+    .description("remove everything whose run is over or whose expiry has passed; leave live runs alone")
+    .option('--dry-run', 'only say what would be removed')
+    .option('--json', 'print JSON')
+    .action(async (o: { dryRun?: boolean; json?: boolean }) => {
+      const r = await sweep(new DockerProvider(), { dryRun: o.dryRun });
+      if (o.json) return void process.stdout.write(JSON.stringify({ removed: r.removed.map(brief), kept: r.kept.map(brief) }) + '\n');
+      for (const x of r.removed) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${x.kind} ${x.name}: ${x.reason}\n`);
+      for (const x of r.kept) process.stdout.write(`left ${x.kind} ${x.name}: ${x.reason}\n`);
+      process.stdout.write(`${r.removed.length} ${o.dryRun ? 'to remove' : 'removed'}, ${r.kept.length} left\n`);
+    });
+}
+
+const brief = (x: { kind: string; name: string; reason: string }) => ({ kind: x.kind, name: x.name, reason: x.reason });

@@ -1,0 +1,35 @@
+import { InterruptedError } from '../errors.js';
+import { info } from '../log.js';
+
+type Cleanup = () => Promise<unknown>;
+const cleanups = new Set<Cleanup>();
+let signalled: NodeJS.Signals | undefined;
+
+/** Registers work to do on SIGINT/SIGTERM (destroy what was launched); returns its unregister. */
+export function onInterrupt(cleanup: Cleanup): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+export function interrupted(): NodeJS.Signals | undefined {
+  return signalled;
+}
+
+export function throwIfInterrupted(): void {
+  if (signalled) throw new InterruptedError(`interrupted by ${signalled}`);
+}
+
+/** First signal: clean up, then exit 130. Second signal: exit at once (the janitor removes the rest). */
+export function installSignalHandlers(): void {
+  const handle = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write(`${signal} again: exiting now; run 'shakedown janitor' to remove what is left\n`);
+      process.exit(130);
+    }
+    signalled = signal;
+    info({}, `${signal}: destroying what this run launched (send again to exit at once)`);
+    Promise.allSettled([...cleanups].map((c) => c())).then(() => process.exit(130));
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+}

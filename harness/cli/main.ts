@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT, exitCodeOf, ShakedownError } from '../errors.js';
+import { setLogLevel } from '../log.js';
+import { installSignalHandlers } from './interrupt.js';
+import { registerEnv } from './commands/env.js';
+import { registerImages, registerJanitor } from './commands/maintenance.js';
+import { registerRun } from './commands/run.js';
+
+function program(): Command {
+  const p = new Command('shakedown')
+    .description('System tests for infrastructure: isolated server sets from reference images, reached through a bastion.')
+    .option('-q, --quiet', 'no progress on stderr')
+    .option('-v, --verbose', 'debug output on stderr')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .hook('preAction', (cmd) => setLogLevel(cmd.opts()));
+  registerImages(p);
+  registerEnv(p);
+  registerRun(p);
+  registerJanitor(p);
+  p.commands.forEach(function exitOverride(c: Command) {
+    c.exitOverride();
+    c.commands.forEach(exitOverride);
+  });
+  return p;
+}
+
+/** Runs the CLI; every outcome leaves through one of the documented exit codes. */
+export async function main(argv: string[]): Promise<number> {
+  installSignalHandlers();
+  try {
+    await program().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.passed;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+      return ok ? EXIT.passed : EXIT.badInput;
+    }
+    const message = error instanceof ShakedownError ? error.message : `internal error: ${(error as Error).stack ?? error}`;
+    process.stderr.write(`shakedown: ${message}\n`);
+    return exitCodeOf(error);
+  }
+}

@@ -1,0 +1,17 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Parses a duration such as 90s, 30m, 2h or 1d into milliseconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`'${value}' is not a duration: use e.g. 30m, 2h or 1d`);
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's']!;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+export const DEFAULT_TOPOLOGY = 'platform';
+/** A run's objects expire after this even if every process that knew of them is gone. */
+export const RUN_TTL_MS = 2 * 3_600_000;
+export const KEPT_TTL = '4h';

@@ -1,0 +1,50 @@
+import type { Server } from '../../environment/server.js';
+import { assertNone } from './failure.js';
+
+/** Lines that are known and harmless, each with the reason it is allowed. */
+export interface AllowedLine {
+  pattern: RegExp;
+  why: string;
+}
+
+const SYSLOG_ERROR = /\b(error|err|crit|critical|fatal|failed|failure|panic)\b/i;
+
+/** No systemd unit is in the failed state. */
+export async function expectNoFailedUnits(server: Server): Promise<void> {
+  const r = await server.sh('systemctl --failed --no-legend --plain');
+  const failed = r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u): u is string => !!u);
+  assertNone(server.name, 'failed units', failed.length ? [`${failed.join(', ')} failed`] : []);
+}
+
+/** Error lines that the allow-list does not excuse. */
+export function unexcused(lines: string[], allow: AllowedLine[]): string[] {
+  return lines.filter((l) => l.trim() && !allow.some((a) => a.pattern.test(l)));
+}
+
+/** Syslog lines (RFC 3339 stamps) at or after `since` that read as errors. */
+export function syslogErrors(syslog: string, since: Date): string[] {
+  return syslog.split('\n').filter((l) => {
+    const stamp = Date.parse(l.split(' ')[0] ?? '');
+    return !Number.isNaN(stamp) && stamp >= since.getTime() - 1000 && SYSLOG_ERROR.test(l.split(' ').slice(2).join(' '));
+  });
+}
+
+/** When the server last booted: the boot marker is written once per boot. */
+export async function bootTime(server: Server): Promise<Date> {
+  const r = await server.must('stat -c %Y /run/boot-marker');
+  return new Date(Number(r.trim()) * 1000);
+}
+
+/** Nothing at priority err or worse in the journal, and no error lines in syslog, since `since`. */
+export async function expectNoNewErrors(server: Server, since: Date, allow: AllowedLine[] = []): Promise<void> {
+  const epoch = Math.floor(since.getTime() / 1000) - 1;
+  const [journal, syslog] = await Promise.all([
+    server.sudo(`journalctl -q -p err --since @${epoch} -o short-iso --no-pager`),
+    server.sudo('cat /var/log/syslog 2>/dev/null || true'),
+  ]);
+  const problems = [
+    ...unexcused(journal.stdout.split('\n'), allow).map((l) => `journal: ${l.trim()}`),
+    ...unexcused(syslogErrors(syslog.stdout, since), allow).map((l) => `syslog: ${l.trim()}`),
+  ];
+  assertNone(server.name, `errors logged since ${since.toISOString()}`, problems.slice(0, 5).concat(problems.length > 5 ? [`…and ${problems.length - 5} more`] : []));
+}

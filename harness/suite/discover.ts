@@ -1,0 +1,28 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BadInputError } from '../errors.js';
+
+/** Compiled suites live beside this file's compiled tree: dist/suites/<name>/*.spec.js. */
+const suitesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
+
+export function availableSuites(): string[] {
+  if (!existsSync(suitesDir)) return [];
+  return readdirSync(suitesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+}
+
+/** Expands `build,reboot` or `all` into suite names, rejecting unknown ones before anything is launched. */
+export function resolveSuites(spec: string): string[] {
+  const known = availableSuites();
+  const asked = spec === 'all' ? known : spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!asked.length) throw new BadInputError(`--suite is empty: name one of ${known.join(', ')}, or all`);
+  for (const s of asked) {
+    if (!known.includes(s)) throw new BadInputError(`unknown suite '${s}': use one of ${known.join(', ')}, or all`);
+  }
+  return asked;
+}
+
+export function suiteFiles(suite: string): string[] {
+  const dir = path.join(suitesDir, suite);
+  return readdirSync(dir).filter((f) => f.endsWith('.spec.js')).sort().map((f) => path.join(dir, f));
+}

@@ -1,0 +1,13 @@
+import { DockerProvider } from './provider/docker/docker-provider.js';
+import { launchEnvironment } from './environment/launch.js';
+const topology: any = { name: 't', version: 'v1', bastion: 'bastion', defects: [], roles: { bastion: { image: 'x', count: 1, volumes: [], publish: [22] }, web: { image: 'x', count: 2, volumes: [{name:'data', path:'/srv'}], publish: [] } } };
+import * as cat from './images/catalog.js';
+const p = new DockerProvider();
+const t0 = Date.now();
+const env = await launchEnvironment({ topology, provider: p, run: 'rtest', worker: 0, keep: false, ttlMs: 600000 }).catch(e => { console.error('ERR', e); process.exit(3); });
+console.log('ready', Date.now() - t0, env.timings);
+for (const s of env.servers()) console.log(s.name, (await s.sudo('hostname; id -un; cat /run/boot-marker')).stdout.replace(/\n/g, ' '));
+const w = env.server('web-1');
+let t = Date.now(); for (let i = 0; i < 20; i++) await w.sudo('true'); console.log('per sudo', (Date.now() - t) / 20);
+console.log(await w.file('/etc/ssh/authorized_keys/testadmin'));
+const d = await env.destroy(); console.log('destroy', d.destroyMs);
