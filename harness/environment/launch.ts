@@ -28,7 +28,7 @@ export interface LaunchOptions {
 export function planServers(topology: Topology): ServerSpec[] {
   return serverNames(topology).map(({ name, role }) => {
     const spec = topology.roles[role]!;
-    return { name, role, image: (process.env.SD_IMAGE_OVERRIDE ?? imageTag(spec.image, topology.version)), volumes: spec.volumes, publish: spec.publish };
+    return { name, role, image: imageTag(spec.image, topology.version), volumes: spec.volumes, publish: spec.publish };
   });
 }
 

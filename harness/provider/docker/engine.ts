@@ -1,4 +1,4 @@
-import type Dockerode from 'dockerode';
+import Dockerode from 'dockerode';
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
 import { BadInputError, InfrastructureError, ShakedownError } from '../../errors.js';
 
@@ -6,12 +6,21 @@ let client: Promise<ContainerRuntimeClient> | undefined;
 
 /** The Docker engine, found the way testcontainers finds it (DOCKER_HOST, then the local socket). */
 export async function engine(): Promise<{ client: ContainerRuntimeClient; docker: Dockerode }> {
-  client ??= getContainerRuntimeClient().catch((error) => {
+  client ??= explicitHostAnswers().then(getContainerRuntimeClient).catch((error) => {
     client = undefined;
     throw classifyDockerError('connect to the Docker engine', error);
   });
   const c = await client;
   return { client: c, docker: c.container.dockerode };
+}
+
+/**
+ * testcontainers falls back to the local socket when DOCKER_HOST does not answer; a user who
+ * named an engine must get that engine or an error, never another engine silently.
+ */
+async function explicitHostAnswers(): Promise<void> {
+  if (!process.env.DOCKER_HOST) return;
+  await new Dockerode({ timeout: 5000 }).ping();
 }
 
 interface DockerError extends Error {

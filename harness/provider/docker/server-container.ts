@@ -20,6 +20,9 @@ export class ServerContainer extends GenericContainer {
         { source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'ro' },
         ...spec.volumes.map((v) => ({ source: volumeName(v.name), target: v.path, mode: 'rw' as const })),
       ])
+      // A real server's root can sandbox services (mount namespaces) and see every process's sockets;
+      // without these two, systemd hardening fails and `ss -p` cannot name non-root listeners.
+      .withAddedCapabilities('SYS_ADMIN', 'SYS_PTRACE')
       .withWaitStrategy(Wait.forLogMessage(CONSOLE_END))
       .withStartupTimeout(LAUNCH_TIMEOUT_MS);
     this.createOpts.Tty = true;

@@ -1,0 +1,20 @@
+import { describe, it } from 'mocha';
+import { environment } from '../../harness/suite/context.js';
+import { bootTime, expectNoFailedUnits, expectNoNewErrors, type AllowedLine } from '../../harness/suite/checks/index.js';
+
+/** Known, harmless lines of a server in a container; each says why it is allowed. */
+const allowed: AllowedLine[] = [
+  { pattern: /Failed to get cgroup ID of cgroup/, why: 'systemd cannot read cgroup IDs through the read-only cgroup v1 mount; a warning' },
+  { pattern: /Failed to set fd limit/, why: 'dbus may not raise its fd limit inside a container' },
+];
+
+const env = environment();
+
+describe('system health since boot', () => {
+  for (const server of env.servers()) {
+    it(`${server.name}: no failed units`, () => expectNoFailedUnits(server));
+    it(`${server.name}: no errors in the journal or syslog since boot`, async () => {
+      await expectNoNewErrors(server, await bootTime(server), allowed);
+    });
+  }
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'mocha';
+import { labelled, root, shakedown } from './cli.js';
+
+const fixture = (f: string) => path.join(root, 'test', 'fixtures', f);
+const count = () => Object.values(labelled()).flat().length;
+
+/** Runs the CLI and checks: the exit code, one line on stderr naming the problem, and nothing created. */
+async function rejects(args: string[], code: number, message: RegExp, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const before = count();
+  const r = await shakedown(args, env);
+  assert.equal(r.code, code, `exit code for ${args.join(' ')}: stderr ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line, got: ${r.stderr}`);
+  assert.match(lines[0]!, message);
+  assert.equal(count(), before, 'objects were created');
+}
+
+describe('engine: bad input is refused before anything is created', function () {
+  this.timeout(60_000);
+
+  it('a topology with a count of 0: exit 2, names the field', () =>
+    rejects(['run', '--suite', 'build', '--topology', fixture('count-zero.yml')], 2, /roles\.web\.count: must be at least 1/));
+
+  it('an unknown topology: exit 2', () => rejects(['env', 'up', '--topology', 'nope'], 2, /topology 'nope' not found/));
+
+  it('an unknown suite: exit 2, lists the known ones', () => rejects(['run', '--suite', 'nope'], 2, /unknown suite 'nope': use one of .*build/));
+
+  it('an unknown defect: exit 2', () => rejects(['run', '--suite', 'build', '--defect', 'nope'], 2, /defects\.0: unknown defect 'nope'/));
+
+  it('an unknown flag: exit 2', () => rejects(['run', '--suite', 'build', '--frobnicate'], 2, /unknown option '--frobnicate'/));
+
+  it('a malformed duration: exit 2', () => rejects(['env', 'up', '--ttl', 'forever'], 2, /'forever' is not a duration/));
+
+  it('env down with neither id nor --all: exit 2', () => rejects(['env', 'down'], 2, /needs an environment id or --all/));
+
+  it('an image that was never built: exit 3, says how to build it', () =>
+    rejects(['run', '--suite', 'build', '--topology', fixture('missing-image.yml')], 3, /image shakedown\/\w+:v9 is missing: build it with 'npx shakedown images build'/));
+
+  it('an unreachable Docker engine: exit 3, says how to start it', () =>
+    rejects(['run', '--suite', 'build'], 3, /Docker engine unreachable at unix:\/\/\/nonexistent\/docker.sock/, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }));
+});
