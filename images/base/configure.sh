@@ -7,6 +7,9 @@ usermod --password '*' testadmin            # no password at all: key only
 chmod 0440 /etc/sudoers.d/testadmin
 mkdir -p /etc/ssh/authorized_keys
 
+# pam_env reads this at every login and logs an error when it is missing.
+echo 'LANG=C.UTF-8' > /etc/default/locale
+
 rm -f /etc/ssh/ssh_host_*                    # never bake host keys
 : > /etc/machine-id                          # each server gets its own at first boot
 systemctl enable ssh-hostkeys.service hostkey-console.service boot-marker.service
