@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { syslogErrors, unexcused } from '../../../../harness/suite/checks/health.js';
+
+const since = new Date('2024-05-01T12:00:00Z');
+/** /var/log/syslog in rsyslog's high-precision RFC 3339 format. */
+const syslog = [
+  '2024-05-01T11:59:00.000000+00:00 web-1 platform[90]: cache warm-up failed: before the test',
+  '2024-05-01T11:59:59.500000+00:00 web-1 platform[91]: cache warm-up failed: within a second of since',
+  '2024-05-01T12:00:05.123456+00:00 web-1 platform[200]: cache warm-up failed: connection refused',
+  '2024-05-01T12:00:06.000000+00:00 web-1 nginx[300]: worker process started',
+  '2024-05-01T14:00:06.000000+02:00 web-1 kernel: EXT4-fs (sda1): mounted with errors=remount-ro',
+  '2024-05-01T12:00:07.000000+00:00 failed-host CRON[310]: (root) CMD (run-parts /etc/cron.hourly)',
+  '2024-05-01T12:00:08.000000+00:00 web-1 systemd[1]: Failed to start platform-warmup.service.',
+  'web-1 error without a stamp',
+  '',
+].join('\n');
+
+describe('suite/checks/health', () => {
+  it('syslogErrors: error lines at or after since (1 s slack), ignoring the host column', () => {
+    assert.deepEqual(syslogErrors(syslog, since), [syslog.split('\n')[1], syslog.split('\n')[2], syslog.split('\n')[6]]);
+  });
+
+  it('syslogErrors: nothing when since is after every line', () => assert.deepEqual(syslogErrors(syslog, new Date('2024-05-02T00:00:00Z')), []));
+
+  it('unexcused: drops blank lines and lines the allow-list excuses', () => {
+    const lines = ['May 01 12:00:05 web-1 platform[200]: cache warm-up failed', '  ', 'May 01 12:00:08 web-1 sshd[5]: error: kex_exchange_identification'];
+    assert.deepEqual(unexcused(lines, [{ pattern: /cache warm-up failed/, why: 'known defect' }]), [lines[2]]);
+    assert.deepEqual(unexcused(lines, []), [lines[0], lines[2]]);
+  });
+});

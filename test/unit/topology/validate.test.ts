@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'mocha';
+import { parse } from 'yaml';
+import { projectRoot } from '../../../harness/paths.js';
+import { serverNames, validateTopology, type Catalog } from '../../../harness/topology/validate.js';
+import { assertBadInput } from '../assert-bad-input.js';
+
+const catalog: Catalog = { images: ['bastion', 'db', 'lb', 'web'], defects: ['config-file-mode'] };
+
+/** A valid raw topology, fresh each time so a case can break one field. */
+const base = (): Record<string, any> => ({
+  name: 'mini',
+  bastion: 'bastion',
+  roles: { bastion: { image: 'bastion', count: 1, publish: [22] }, web: { image: 'web', count: 2 } },
+});
+
+const broken = (edit: (t: Record<string, any>) => void) => () => {
+  const t = base();
+  edit(t);
+  return validateTopology(t, catalog, 'mini.yml');
+};
+
+describe('topology/validate', () => {
+  it('accepts the real default topology stacks/platform.yml', () => {
+    const raw = parse(readFileSync(path.join(projectRoot, 'stacks', 'platform.yml'), 'utf8'));
+    const t = validateTopology(raw, catalog, 'stacks/platform.yml');
+    assert.equal(t.bastion, 'bastion');
+    assert.deepEqual(Object.keys(t.roles).sort(), ['bastion', 'db', 'lb', 'web']);
+    assert.deepEqual(t.roles.web!.publish, [], 'publish defaults to []');
+    assert.deepEqual(t.defects, []);
+  });
+
+  it('applies defaults to a minimal topology', () => {
+    const t = validateTopology(base(), catalog, 'mini.yml');
+    assert.equal(t.version, 'v1');
+    assert.deepEqual(t.roles.web!.volumes, []);
+  });
+
+  describe('rejects bad input with a one-line message naming the field', () => {
+    it('unknown top-level key', () => assertBadInput(broken((t) => (t.colour = 'red')), /mini\.yml: unknown key 'colour'/));
+    it('unknown key inside a role', () => assertBadInput(broken((t) => (t.roles.web.replicas = 3)), /roles\.web: unknown key 'replicas'/));
+    it('bastion names a missing role', () => assertBadInput(broken((t) => (t.bastion = 'jump')), /bastion: names role 'jump'/));
+    it('bastion count 2', () => assertBadInput(broken((t) => (t.roles.bastion.count = 2)), /roles\.bastion\.count: .*exactly 1/));
+    it('count 0', () => assertBadInput(broken((t) => (t.roles.web.count = 0)), /roles\.web\.count: must be at least 1/));
+    it('unknown image', () => assertBadInput(broken((t) => (t.roles.web.image = 'nginx')), /roles\.web\.image: unknown image 'nginx'/));
+    it('publish on a non-bastion role', () => assertBadInput(broken((t) => (t.roles.web.publish = [80])), /roles\.web\.publish:/));
+    it('unknown defect', () => assertBadInput(broken((t) => (t.defects = ['config-file-mode', 'nope'])), /defects\.1: unknown defect 'nope'/));
+    it('two volumes on one path', () =>
+      assertBadInput(broken((t) => (t.roles.web.volumes = [{ name: 'a', path: '/srv' }, { name: 'b', path: '/srv' }])), /roles\.web\.volumes:/));
+    it('not an object at all', () => assertBadInput(() => validateTopology(null, catalog, 'mini.yml'), /mini\.yml: \(top level\)/));
+  });
+
+  it('serverNames: the bastion alone, other roles numbered from 1', () => {
+    const t = validateTopology({ ...base(), roles: { ...base().roles, lb: { image: 'lb', count: 1 } } }, catalog, 'mini.yml');
+    assert.deepEqual(serverNames(t), [
+      { name: 'bastion', role: 'bastion' },
+      { name: 'web-1', role: 'web' },
+      { name: 'web-2', role: 'web' },
+      { name: 'lb-1', role: 'lb' },
+    ]);
+  });
+});
