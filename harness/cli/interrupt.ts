@@ -4,6 +4,7 @@ import { info } from '../log.js';
 type Cleanup = () => Promise<unknown>;
 const cleanups = new Set<Cleanup>();
 let signalled: NodeJS.Signals | undefined;
+let cleaning: Promise<unknown> = Promise.resolve();
 
 /** Registers work to do on SIGINT/SIGTERM (destroy what was launched); returns its unregister. */
 export function onInterrupt(cleanup: Cleanup): () => void {
@@ -13,6 +14,11 @@ export function onInterrupt(cleanup: Cleanup): () => void {
 
 export function interrupted(): NodeJS.Signals | undefined {
   return signalled;
+}
+
+/** Resolves once the cleanups started by a signal are done. */
+export function cleanupDone(): Promise<unknown> {
+  return cleaning;
 }
 
 export function throwIfInterrupted(): void {
@@ -28,7 +34,8 @@ export function installSignalHandlers(): void {
     }
     signalled = signal;
     info({}, `${signal}: destroying what this run launched (send again to exit at once)`);
-    Promise.allSettled([...cleanups].map((c) => c())).then(() => process.exit(130));
+    cleaning = Promise.allSettled([...cleanups].map((c) => c()));
+    cleaning.then(() => process.exit(130));
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, ShakedownError } from '../errors.js';
 import { setLogLevel } from '../log.js';
-import { installSignalHandlers } from './interrupt.js';
+import { cleanupDone, installSignalHandlers, interrupted } from './interrupt.js';
 import { registerEnv } from './commands/env.js';
 import { registerImages, registerJanitor } from './commands/maintenance.js';
 import { registerRun } from './commands/run.js';
@@ -28,6 +28,14 @@ function program(): Command {
 /** Runs the CLI; every outcome leaves through one of the documented exit codes. */
 export async function main(argv: string[]): Promise<number> {
   installSignalHandlers();
+  const code = await dispatch(argv);
+  if (!interrupted()) return code;
+  // Whatever failed after a signal failed because of it: finish cleaning up, then report the interrupt.
+  await cleanupDone();
+  return EXIT.interrupted;
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.passed;
@@ -36,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
       return ok ? EXIT.passed : EXIT.badInput;
     }
+    if (interrupted()) return EXIT.interrupted;
     const message = error instanceof ShakedownError ? error.message : `internal error: ${(error as Error).stack ?? error}`;
     process.stderr.write(`shakedown: ${message}\n`);
     return exitCodeOf(error);

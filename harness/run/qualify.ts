@@ -1,7 +1,7 @@
-import { onInterrupt, throwIfInterrupted } from '../cli/interrupt.js';
+import { interrupted, onInterrupt, throwIfInterrupted } from '../cli/interrupt.js';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { launchEnvironment } from '../environment/launch.js';
-import { exitCodeOf, EXIT } from '../errors.js';
+import { exitCodeOf, EXIT, InterruptedError } from '../errors.js';
 import { info } from '../log.js';
 import type { Provider } from '../provider/provider.js';
 import { closingLine, countResults, type RunSummary } from '../report/summary.js';
@@ -33,7 +33,7 @@ export async function qualify(o: QualifyOptions): Promise<{ summary: RunSummary;
       suites.push(await runSuite(suite, env));
     }
   } catch (e) {
-    error = e;
+    error = interrupted() ? new InterruptedError(`interrupted by ${interrupted()}`) : e;
   } finally {
     if (env) destroyMs = (await env.destroy().catch(() => undefined))?.destroyMs;
     unregister();

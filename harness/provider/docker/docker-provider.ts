@@ -6,6 +6,7 @@ import { LABEL, ownerLabels, type Owner } from '../labels.js';
 import type { LaunchedServer, LaunchRequest, Leftover, Provider, ServerSpec } from '../provider.js';
 import { hostKeyFromConsole } from './console.js';
 import { classifyDockerError, dockerCall, engine, isNotFound } from './engine.js';
+import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
 
 const names = {
@@ -17,6 +18,7 @@ const names = {
 /** The local default: servers are systemd containers on one Docker network per environment. */
 export class DockerProvider implements Provider {
   readonly name = 'docker';
+  private readonly creations = new Creations();
 
   async preflight(images: string[]): Promise<void> {
     const { docker } = await engine();
@@ -34,18 +36,20 @@ export class DockerProvider implements Provider {
     const { docker } = await engine();
     const env = request.owner.env;
     const labels = ownerLabels(request.owner);
-    await dockerCall(`create network for ${env}`, () =>
+    this.creations.guard(env);
+    await this.creations.track(env, dockerCall(`create network for ${env}`, () =>
       docker.createNetwork({ Name: names.network(env), Driver: 'bridge', Labels: labels, CheckDuplicate: true }),
-    );
+    ));
     await Promise.all(request.servers.flatMap((s) => s.volumes.map((v) => this.createVolume(docker, request.owner, s, v.name))));
     return Promise.all(request.servers.map((s) => this.startServer(request, s)));
   }
 
   private async createVolume(docker: Dockerode, owner: Owner, server: ServerSpec, vol: string): Promise<void> {
     const Labels = { ...ownerLabels(owner), [LABEL.server]: server.name, [LABEL.role]: server.role };
-    await dockerCall(`create volume ${vol} for ${server.name}`, () =>
+    this.creations.guard(owner.env);
+    await this.creations.track(owner.env, dockerCall(`create volume ${vol} for ${server.name}`, () =>
       docker.createVolume({ Name: names.volume(owner.env, server.name, vol), Labels }),
-    );
+    ));
   }
 
   private async startServer(request: LaunchRequest, spec: ServerSpec): Promise<LaunchedServer> {
@@ -56,10 +60,12 @@ export class DockerProvider implements Provider {
       [LABEL.role]: spec.role,
       'shakedown.container-name': names.container(env, spec.name),
     };
-    const container = new ServerContainer(spec, names.network(env), labels, (v) => names.volume(env, spec.name, v)).withAuthorizedKey(
-      request.authorizedKey,
-    );
-    const started = await dockerCall(`start ${spec.name} from ${spec.image}`, () => container.start());
+    let created!: () => void;
+    this.creations.track(env, new Promise<void>((resolve) => (created = resolve)));
+    const container = new ServerContainer(spec, names.network(env), labels, (v) => names.volume(env, spec.name, v))
+      .withAuthorizedKey(request.authorizedKey)
+      .withCreationHooks(() => this.creations.guard(env), created);
+    const started = await dockerCall(`start ${spec.name} from ${spec.image}`, () => container.start()).finally(created);
     debug({ ...request.ctx, server: spec.name }, `container ${started.getId().slice(0, 12)} started`);
     return { spec, address: await this.address(env, spec), hostKey: await this.hostKey(env, spec.name) };
   }
@@ -95,6 +101,7 @@ export class DockerProvider implements Provider {
   }
 
   async destroy(env: string): Promise<void> {
+    await this.creations.doom(env);
     const all = await this.leftovers();
     await this.remove(all.filter((l) => l.labels[LABEL.env] === env));
   }

@@ -37,6 +37,24 @@ export class ServerContainer extends GenericContainer {
     }
   }
 
+  private created?: () => void;
+  private guard?: () => void;
+
+  /** Hooks for the provider: refuse to create when the environment is doomed; say when the container exists. */
+  withCreationHooks(guard: () => void, created: () => void): this {
+    this.guard = guard;
+    this.created = created;
+    return this;
+  }
+
+  protected override async beforeContainerCreated(): Promise<void> {
+    this.guard?.();
+  }
+
+  protected override async containerCreated(): Promise<void> {
+    this.created?.();
+  }
+
   withAuthorizedKey(publicKey: string): this {
     return this.withCopyContentToContainer([{ content: publicKey + '\n', target: '/etc/ssh/authorized_keys/testadmin', mode: 0o644 }]);
   }
