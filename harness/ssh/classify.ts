@@ -17,6 +17,7 @@ const BOOTING: { test: (e: Ssh2Error) => boolean; why: string }[] = [
 
 /** Why a connection attempt may be retried, or undefined if it must not be. */
 export function bootingReason(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
   const e = error as Ssh2Error;
   return BOOTING.find((b) => b.test(e))?.why;
 }
@@ -24,8 +25,8 @@ export function bootingReason(error: unknown): string | undefined {
 /** Turns anything ssh2 throws into a TransportError of a known kind, naming the server. */
 export function classifySshError(server: string, error: unknown): TransportError {
   if (error instanceof TransportError) return error;
-  const e = error as Ssh2Error;
-  const message = e?.message ?? String(error);
+  const e = (error && typeof error === 'object' ? error : {}) as Ssh2Error;
+  const message = e.message ?? String(error);
   let kind: TransportFailureKind = 'connection-lost';
   let next = 'check that the server is up (shakedown env ls)';
   if (e.level === 'client-authentication' || /authentication methods failed/.test(message)) {

@@ -1,4 +1,5 @@
 import type { Server } from '../../environment/server.js';
+import { scheduleProblem } from './cron-schedule.js';
 import { assertNone } from './failure.js';
 
 export interface CronFile {
@@ -15,7 +16,6 @@ export interface CronExpectation {
   schedule?: string;
 }
 
-const FIELD = /^(\*|[0-9a-z]+(-[0-9a-z]+)?)(\/\d+)?(,(\*|[0-9a-z]+(-[0-9a-z]+)?)(\/\d+)?)*$/i;
 
 /** Why cron(8) on Debian would skip this file, if it would. */
 export function whyCronIgnores(file: CronFile): string | undefined {
@@ -25,6 +25,7 @@ export function whyCronIgnores(file: CronFile): string | undefined {
   }
   if (file.path.startsWith('/etc/') && file.owner !== 'root') return `cron ignores ${file.path}: owned by ${file.owner}, not root`;
   if ((parseInt(file.mode, 8) & 0o022) !== 0) return `cron ignores ${file.path}: mode ${file.mode} is group- or world-writable`;
+  if (file.path.startsWith('/var/spool/cron/') && (parseInt(file.mode, 8) & 0o077) !== 0) return `cron ignores ${file.path}: a user crontab must be mode 600`;
   return undefined;
 }
 
@@ -51,10 +52,8 @@ export function evaluateCron(files: CronFile[], users: string[], cronActive: boo
     const ignored = whyCronIgnores(file);
     if (ignored) problems.push(ignored);
     if (!file.content.endsWith('\n')) problems.push(`${file.path} does not end with a newline, so cron drops its last line`);
-    const fields = entry.schedule.split(' ');
-    if (!entry.schedule.startsWith('@') && (fields.length !== 5 || !fields.every((f) => FIELD.test(f)))) {
-      problems.push(`schedule '${entry.schedule}' is not valid`);
-    }
+    const bad = scheduleProblem(entry.schedule);
+    if (bad) problems.push(`schedule '${entry.schedule}' is not valid: ${bad}`);
     if (want.schedule && entry.schedule !== want.schedule) problems.push(`schedule is '${entry.schedule}', expected '${want.schedule}'`);
     if (hasUser && entry.user && !users.includes(entry.user)) problems.push(`runs as '${entry.user}', who does not exist`);
     if (want.user && hasUser && entry.user !== want.user) problems.push(`runs as '${entry.user}', expected '${want.user}'`);

@@ -18,7 +18,8 @@ const matches = (content: string, p: string | RegExp) => (typeof p === 'string' 
 export function evaluateFile(info: FileInfo | undefined, content: string | undefined, want: FileExpectation): string[] {
   if (!info) return ['does not exist'];
   const problems: string[] = [];
-  const norm = (m: string) => m.replace(/^0+(?=\d{3})/, '');
+  // stat drops leading zeros ('0' for 000, '44' for 044): compare the numbers, show three digits.
+  const norm = (m: string) => (parseInt(m, 8) & 0o7777).toString(8).padStart(3, '0');
   if (want.type && info.type !== want.type) problems.push(`is a ${info.type}, expected a ${want.type}`);
   if (want.owner && info.owner !== want.owner) problems.push(`owner is ${info.owner}, expected ${want.owner}`);
   if (want.group && info.group !== want.group) problems.push(`group is ${info.group}, expected ${want.group}`);

@@ -8,7 +8,8 @@ export function evaluatePackage(output: string | undefined, version?: string | R
   const [status, installed] = output.trim().split('|');
   if (status !== 'install ok installed') return [`not installed (dpkg status '${status}')`];
   if (version === undefined) return [];
-  const ok = typeof version === 'string' ? installed!.startsWith(version) : version.test(installed!);
+  // '1.2' matches 1.2 and 1.2.3-1, not 1.22.
+  const ok = typeof version === 'string' ? installed === version || /^[.\-+~:]/.test(installed!.slice(version.length)) && installed!.startsWith(version) : version.test(installed!);
   return ok ? [] : [`version is ${installed}, expected ${version}`];
 }
 
