@@ -1,0 +1,48 @@
+import { launchEnvironment, planServers } from '../harness/environment/launch.js';
+import { catalog } from '../harness/images/catalog.js';
+import { setLogLevel } from '../harness/log.js';
+import { DockerProvider } from '../harness/provider/docker/docker-provider.js';
+import { loadTopology } from '../harness/topology/load.js';
+import { rawLaunch } from './raw-testcontainers.js';
+import { emit, summarize } from './stats.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 200);
+
+process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+setLogLevel({ quiet: true });
+const topology = loadTopology('platform', catalog());
+const provider = new DockerProvider();
+
+const ready: number[] = [];
+const destroy: number[] = [];
+let perCommand: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000 });
+  ready.push(env.timings.readyMs);
+  if (i === 0) {
+    const web = env.server('web-1');
+    await web.sudo('true');
+    for (let c = 0; c < COMMANDS; c++) {
+      const t = process.hrtime.bigint();
+      await web.sudo('true');
+      perCommand.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }
+  destroy.push((await env.destroy()).destroyMs);
+}
+emit('environment ready (default topology, 5 servers)', 'ms', summarize(ready), { target: 'p50 <= 3000' });
+emit("per-command sudo('true') via bastion, connection reused", 'ms', summarize(perCommand), { target: 'p50 <= 50' });
+emit('environment destroy', 'ms', summarize(destroy), { target: '<= 3000' });
+
+const images = planServers(topology).map((s) => s.image);
+const raw: number[] = [];
+const rawDestroy: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const r = await rawLaunch(images);
+  raw.push(r.readyMs);
+  rawDestroy.push(r.destroyMs);
+}
+emit('raw testcontainers: same 5 containers to host key on console', 'ms', summarize(raw));
+emit('raw testcontainers: stop', 'ms', summarize(rawDestroy));
+process.exit(0);
