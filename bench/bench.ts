@@ -10,6 +10,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 200);
 
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
 setLogLevel({ quiet: true });
 const topology = loadTopology('platform', catalog());
 const provider = new DockerProvider();

@@ -8,8 +8,13 @@ export interface KeyPair {
 }
 
 export function generateRunKey(comment: string): KeyPair {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: pair.private, publicKey: pair.public.trim() };
+  // About 1 in 200 ed25519 keys that ssh2 generates cannot be parsed back by ssh2 itself
+  // ("Malformed OpenSSH private key"); draw again rather than fail a launch.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) return { privateKey: pair.private, publicKey: pair.public.trim() };
+  }
+  throw new Error('could not generate a usable ed25519 key in 20 attempts');
 }
 
 /** A host key in OpenSSH's `type base64` form, as a server prints it to its console. */

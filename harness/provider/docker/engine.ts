@@ -6,6 +6,11 @@ let client: Promise<ContainerRuntimeClient> | undefined;
 
 /** The Docker engine, found the way testcontainers finds it (DOCKER_HOST, then the local socket). */
 export async function engine(): Promise<{ client: ContainerRuntimeClient; docker: Dockerode }> {
+  // Ryuk, testcontainers' reaper, cannot be pulled here: Shakedown labels and reaps its own objects.
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  // Inside a container testcontainers would run alpine to find the host's gateway, pulling it from a
+  // registry; Shakedown publishes only on 127.0.0.1 and reads the port itself.
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
   client ??= explicitHostAnswers().then(getContainerRuntimeClient).catch((error) => {
     client = undefined;
     throw classifyDockerError('connect to the Docker engine', error);

@@ -54,3 +54,13 @@ describe('ssh/keys', () => {
     assert.equal(sameKey(pinned, Buffer.from(other.base64, 'base64')), false);
   });
 });
+
+describe('generateRunKey, many times', () => {
+  it('always gives a private key that ssh2 can parse back (ssh2 alone fails about 1 in 200)', async () => {
+    const ssh2 = (await import('ssh2')).default;
+    for (let i = 0; i < 1500; i++) {
+      const parsed = ssh2.utils.parseKey(generateRunKey(`k${i}`).privateKey);
+      assert.ok(!(parsed instanceof Error), `key ${i}: ${(parsed as Error).message}`);
+    }
+  });
+});
