@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it, after } from 'mocha';
 import { labelled, nothingLabelled, shakedown } from './cli.js';
 
@@ -35,6 +37,10 @@ describe('engine: env up, ssh, ls, down', function () {
     const printed = await shakedown(['env', 'ssh', id, 'web-2']);
     assert.equal(printed.code, 0, printed.stderr);
     assert.match(printed.stdout, /^ssh -F \S+ssh_config -J bastion web-2\n$/);
+    const keyFile = path.join(path.dirname(printed.stdout.split(' ')[2]!), 'id_ed25519');
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+    assert.match(readFileSync(keyFile, 'utf8'), /^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    rmSync(path.dirname(keyFile), { recursive: true });
     const r = await shakedown(['env', 'ssh', '--exec', id, 'web-2', '--', 'hostname; sudo -n id -un']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'web-2\nroot\n');
