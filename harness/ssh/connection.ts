@@ -126,7 +126,11 @@ function handshake(endpoint: Endpoint, creds: Credentials, sock: Duplex | undefi
     const client = new ssh2.Client();
     let presented: Buffer | undefined;
     client
-      .on('ready', () => resolve(client))
+      .on('ready', () => {
+        // Small SSH packets (exec, eof, exit-status) must not wait on Nagle's algorithm and delayed ACKs.
+        client.setNoDelay(true);
+        resolve(client);
+      })
       .on('error', (err) => {
         client.end();
         if (presented && !sameKey(endpoint.hostKey, presented)) {
