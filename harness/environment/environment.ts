@@ -25,6 +25,9 @@ export interface Timings {
   sshMs: number;
   settleMs: number;
   convergeMs: number;
+  /** Every server accepts the run's key through the bastion. */
+  sshReadyMs: number;
+  /** SSH-ready, systemd settled on every server, defects converged. */
   readyMs: number;
 }
 

@@ -64,11 +64,12 @@ export async function launchEnvironment(o: LaunchOptions): Promise<RunningEnviro
     const record = recordOf(owner, o, launched);
     servers = await connectServers(record, key, ctx);
     const sshMs = clock.lap();
+    const sshReadyMs = clock.total();
     await Promise.all(servers.map(waitSettled));
     const settleMs = clock.lap();
     await convergeDefects(servers, o.topology);
     const convergeMs = clock.lap();
-    const timings: Timings = { preflightMs, launchMs, sshMs, settleMs, convergeMs, readyMs: clock.total() };
+    const timings: Timings = { preflightMs, launchMs, sshMs, settleMs, convergeMs, sshReadyMs, readyMs: clock.total() };
     info(ctx, `ready in ${timings.readyMs} ms (${servers.length} servers)`);
     return new RunningEnvironment(record, o.topology, o.provider, key, servers, timings, ctx);
   } catch (error) {

@@ -1,5 +1,5 @@
 import Dockerode from 'dockerode';
-import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
+import { getContainerRuntimeClient, getReaper, type ContainerRuntimeClient } from 'testcontainers';
 import { BadInputError, InfrastructureError, ShakedownError } from '../../errors.js';
 
 let client: Promise<ContainerRuntimeClient> | undefined;
@@ -11,7 +11,12 @@ export async function engine(): Promise<{ client: ContainerRuntimeClient; docker
   // Inside a container testcontainers would run alpine to find the host's gateway, pulling it from a
   // registry; Shakedown publishes only on 127.0.0.1 and reads the port itself.
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
-  client ??= explicitHostAnswers().then(getContainerRuntimeClient).catch((error) => {
+  client ??= explicitHostAnswers()
+    .then(getContainerRuntimeClient)
+    // Settle testcontainers' (disabled) reaper once: its first lookup takes a file lock, and
+    // parallel container starts would otherwise queue on that lock with half-second retries.
+    .then(async (c) => (await getReaper(c), c))
+    .catch((error) => {
     client = undefined;
     throw classifyDockerError('connect to the Docker engine', error);
   });
