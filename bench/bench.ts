@@ -47,6 +47,6 @@ for (let i = 0; i < RUNS; i++) {
   raw.push(r.readyMs);
   rawDestroy.push(r.destroyMs);
 }
-emit('raw testcontainers: same 5 containers to host key on console', 'ms', summarize(raw));
+emit('raw testcontainers: same 5 containers to sshd listening (Wait.forListeningPorts), no SSH login', 'ms', summarize(raw));
 emit('raw testcontainers: stop', 'ms', summarize(rawDestroy));
 process.exit(0);
