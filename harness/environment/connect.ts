@@ -10,8 +10,8 @@ const CONNECT_DEADLINE_MS = 45_000;
 const SETTLE_TIMEOUT_MS = 90_000;
 
 /** Connects to the bastion from here, then to every other server through it, pinning each host key. */
-export async function connectServers(record: EnvironmentRecord, key: KeyPair, ctx: LogContext): Promise<Server[]> {
-  const deadline = Date.now() + CONNECT_DEADLINE_MS;
+export async function connectServers(record: EnvironmentRecord, key: KeyPair, ctx: LogContext, withinMs = CONNECT_DEADLINE_MS): Promise<Server[]> {
+  const deadline = Date.now() + withinMs;
   const creds = { user: ADMIN_USER, privateKey: key.privateKey };
   const endpoint = (s: EnvironmentRecord['servers'][number]) => ({ server: s.name, ...s.address, hostKey: s.hostKey });
   const bastionRecord = record.servers.find((s) => s.name === record.bastion)!;
@@ -30,12 +30,19 @@ export async function connectServers(record: EnvironmentRecord, key: KeyPair, ct
 }
 
 /** Reconnects one server (after a reboot or relaunch), through the bastion unless it is the bastion. */
-export async function reconnectServer(record: EnvironmentRecord, name: string, key: KeyPair, bastion: Server | undefined, ctx: LogContext): Promise<SshConnection> {
+export async function reconnectServer(
+  record: EnvironmentRecord,
+  name: string,
+  key: KeyPair,
+  bastion: Server | undefined,
+  ctx: LogContext,
+  withinMs = CONNECT_DEADLINE_MS,
+): Promise<SshConnection> {
   const s = record.servers.find((x) => x.name === name)!;
   return SshConnection.open(
     { server: s.name, ...s.address, hostKey: s.hostKey },
     { user: ADMIN_USER, privateKey: key.privateKey },
-    { via: name === record.bastion ? undefined : bastion?.ssh, deadline: Date.now() + CONNECT_DEADLINE_MS, ctx },
+    { via: name === record.bastion ? undefined : bastion?.ssh, deadline: Date.now() + withinMs, ctx },
   );
 }
 

@@ -1,5 +1,6 @@
 import { InfrastructureError } from '../errors.js';
 import { info, type LogContext } from '../log.js';
+import type { Owner } from '../provider/labels.js';
 import type { Address, Provider } from '../provider/provider.js';
 import type { HostKey, KeyPair } from '../ssh/keys.js';
 import type { Topology } from '../topology/schema.js';
@@ -39,6 +40,7 @@ export class RunningEnvironment {
     readonly record: EnvironmentRecord,
     readonly topology: Topology,
     readonly provider: Provider,
+    readonly owner: Owner,
     readonly key: KeyPair,
     private readonly all: Server[],
     readonly timings: Timings,

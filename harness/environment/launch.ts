@@ -71,7 +71,7 @@ export async function launchEnvironment(o: LaunchOptions): Promise<RunningEnviro
     const convergeMs = clock.lap();
     const timings: Timings = { preflightMs, launchMs, sshMs, settleMs, convergeMs, sshReadyMs, readyMs: clock.total() };
     info(ctx, `ready in ${timings.readyMs} ms (${servers.length} servers)`);
-    return new RunningEnvironment(record, o.topology, o.provider, key, servers, timings, ctx);
+    return new RunningEnvironment(record, o.topology, o.provider, owner, key, servers, timings, ctx);
   } catch (error) {
     servers.forEach((s) => s.ssh.close());
     await o.provider.destroy(id).catch(() => undefined);

@@ -50,6 +50,8 @@ export interface Provider {
   reboot(envId: string, server: string): Promise<void>;
   /** Re-creates a server from its image with its volumes re-attached; it comes back with a new host key. */
   relaunch(envId: string, request: LaunchRequest, server: ServerSpec): Promise<LaunchedServer>;
+  /** Where to reach a server now: a restart may move the bastion's published port. */
+  address(envId: string, server: ServerSpec): Promise<Address>;
   /** Reads a server's host key out of band (its console), never over SSH. */
   hostKey(envId: string, server: string): Promise<HostKey>;
   /** Everything labelled as Shakedown's, live runs included. */

@@ -70,7 +70,7 @@ export class DockerProvider implements Provider {
     return { spec, address: await this.address(env, spec), hostKey: await this.hostKey(env, spec.name) };
   }
 
-  private async address(env: string, spec: ServerSpec): Promise<{ host: string; port: number }> {
+  async address(env: string, spec: ServerSpec): Promise<{ host: string; port: number }> {
     if (!spec.publish.length) return { host: spec.name, port: 22 };
     const { docker } = await engine();
     const info = await dockerCall(`inspect ${spec.name}`, () => docker.getContainer(names.container(env, spec.name)).inspect());
