@@ -1,4 +1,4 @@
-import type { EnvironmentRecord, Timings } from '../environment/environment.js';
+import type { Timings } from '../environment/environment.js';
 import type { SuiteResult } from '../suite/runner.js';
 
 export interface RunSummary {
@@ -8,10 +8,17 @@ export interface RunSummary {
   skipped: number;
   outcome: 'passed' | 'failed' | 'error' | 'interrupted';
   error?: string;
-  topology?: string;
-  images?: string[];
-  environment?: Pick<EnvironmentRecord, 'id' | 'defects'> & { servers: { name: string; role: string; image: string }[] };
-  timings?: Timings & { destroyMs?: number; suitesMs?: number; totalMs: number };
+  topology: string;
+  images: string[];
+  environments: {
+    id: string;
+    topology: string;
+    defects: string[];
+    servers: { name: string; role: string; image: string }[];
+    timings: Timings & { destroyMs?: number };
+  }[];
+  totalMs: number;
+  /** One entry per phase: "build", "functional after reboot", "reboot" (the action itself)… */
   suites: SuiteResult[];
 }
 

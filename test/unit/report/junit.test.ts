@@ -3,10 +3,11 @@ import { describe, it } from 'mocha';
 import { junitXml } from '../../../harness/report/junit.js';
 import type { SuiteResult, TestResult } from '../../../harness/suite/runner.js';
 
-const test = (title: string, state: TestResult['state'], error?: string): TestResult => ({ suite: 'build', title, fullTitle: `web ${title}`, state, durationMs: 1234, error });
+const test = (title: string, state: TestResult['state'], error?: string): TestResult => ({ suite: 'build', phase: 'build', title, fullTitle: `web ${title}`, state, durationMs: 1234, error });
 
 const build: SuiteResult = {
   suite: 'build',
+  phase: 'build',
   durationMs: 5000,
   tests: [
     test('serves <html> & "quotes" \'here\'', 'passed'),
@@ -14,14 +15,14 @@ const build: SuiteResult = {
     test('cron', 'skipped'),
   ],
 };
-const reboot: SuiteResult = { suite: 'reboot', durationMs: 10, tests: [test('comes back', 'failed', 'lost'), test('again', 'passed')] };
+const reboot: SuiteResult = { suite: 'functional', phase: 'functional after reboot', durationMs: 10, tests: [test('comes back', 'failed', 'lost'), test('again', 'passed')] };
 
 describe('report/junit', () => {
   const xml = junitXml([build, reboot]);
 
-  it('counts tests, failures and skipped per suite and in total', () => {
+  it('counts tests, failures and skipped per phase and in total', () => {
     assert.match(xml, /<testsuite name="build" tests="3" failures="1" skipped="1" time="5\.000">/);
-    assert.match(xml, /<testsuite name="reboot" tests="2" failures="1" skipped="0" time="0\.010">/);
+    assert.match(xml, /<testsuite name="functional after reboot" tests="2" failures="1" skipped="0" time="0\.010">/);
     assert.match(xml, /<testsuites name="shakedown" tests="5" failures="2">/);
     assert.equal(xml.match(/<testcase /g)?.length, 5);
     assert.equal(xml.match(/<skipped\/>/g)?.length, 1);

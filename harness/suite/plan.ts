@@ -1,0 +1,40 @@
+import { BadInputError } from '../errors.js';
+import { availableSuites, suiteFiles } from './discover.js';
+import { readManifest } from './manifest.js';
+
+/** One thing to do on an environment: run spec files, or perform a lifecycle action. */
+export type Step =
+  | { kind: 'specs'; suite: string; phase: string; files: string[] }
+  | { kind: 'action'; suite: string; phase: string; action: string };
+
+/** A suite expanded into steps, with the topology it needs (if it names one). */
+export interface Unit {
+  suite: string;
+  topology?: string;
+  steps: Step[];
+}
+
+const isBefore = (f: string) => f.endsWith('.before.spec.js');
+
+/**
+ * A plain suite is one step. A lifecycle suite S with action A and `then` [T…] is: S's
+ * `*.before.spec` files, A, each T again (phase "T after A"), then S's other spec files.
+ */
+export function planUnit(suite: string): Unit {
+  const m = readManifest(suite);
+  const files = suiteFiles(suite);
+  if (!m.action) return { suite, topology: m.topology, steps: [{ kind: 'specs', suite, phase: suite, files }] };
+  const after = `after ${m.action}`;
+  const steps: Step[] = [];
+  const before = files.filter(isBefore);
+  if (before.length) steps.push({ kind: 'specs', suite, phase: `${suite}: before ${m.action}`, files: before });
+  steps.push({ kind: 'action', suite, phase: m.action, action: m.action });
+  for (const t of m.then) {
+    if (!availableSuites().includes(t)) throw new BadInputError(`suites/${suite}/suite.json: then: unknown suite '${t}'`);
+    if (readManifest(t).action) throw new BadInputError(`suites/${suite}/suite.json: then: '${t}' is itself a lifecycle suite; name plain suites`);
+    steps.push({ kind: 'specs', suite: t, phase: `${t} ${after}`, files: suiteFiles(t) });
+  }
+  const own = files.filter((f) => !isBefore(f));
+  if (own.length) steps.push({ kind: 'specs', suite, phase: `${suite} ${after}`, files: own });
+  return { suite, topology: m.topology, steps };
+}
