@@ -2,13 +2,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../errors.js';
+import { projectRoot } from '../paths.js';
 
 /** Compiled suites live beside this file's compiled tree: dist/suites/<name>/*.spec.js. */
 const suitesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
 
+/** Suites are the folders of suites/ in the source tree (a lifecycle suite may hold only its suite.json). */
 export function availableSuites(): string[] {
-  if (!existsSync(suitesDir)) return [];
-  return readdirSync(suitesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const source = path.join(projectRoot, 'suites');
+  if (!existsSync(source)) return [];
+  return readdirSync(source, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 }
 
 /** Expands `build,reboot` or `all` into suite names, rejecting unknown ones before anything is launched. */
@@ -24,5 +27,6 @@ export function resolveSuites(spec: string): string[] {
 
 export function suiteFiles(suite: string): string[] {
   const dir = path.join(suitesDir, suite);
+  if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith('.spec.js')).sort().map((f) => path.join(dir, f));
 }

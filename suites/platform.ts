@@ -1,0 +1,44 @@
+import type { Server } from '../harness/environment/server.js';
+import { environment } from '../harness/suite/context.js';
+import { httpFrom } from '../harness/suite/checks/index.js';
+
+/** Helpers the platform's suites share: how to reach its load balancer and its database. */
+export const lbUrl = (path = '/') => `http://${environment().servers('lb')[0]!.name}${path}`;
+
+/** Runs SQL on the database server itself, as postgres. */
+export async function sql(db: Server, query: string): Promise<string> {
+  return (await db.must(`cd / && runuser -u postgres -- psql -d platform -tAc ${JSON.stringify(query)}`)).trim();
+}
+
+/** Sends `count` requests through the LB from the bastion in one go; returns the status codes seen. */
+export async function hammer(count: number, path = '/', method = 'GET'): Promise<Map<string, number>> {
+  const env = environment();
+  const data = method === 'POST' ? `--data-binary load-$i` : '';
+  const r = await env.bastion.must(
+    `for i in $(seq ${count}); do curl -s -o /dev/null --max-time 5 -X ${method} ${data} -w '%{http_code}\\n' ${lbUrl(path)}; done`,
+    { timeoutMs: 120_000 },
+  );
+  const codes = new Map<string, number>();
+  for (const c of r.split('\n').filter(Boolean)) codes.set(c, (codes.get(c) ?? 0) + 1);
+  return codes;
+}
+
+export const describeCodes = (codes: Map<string, number>) => [...codes].map(([c, n]) => `${n}×${c}`).join(', ');
+
+/** Polls until `probe` holds, or throws after `ms` with `what`. */
+export async function until(probe: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** True once the LB has sent a request to `server` (it serves again). */
+export async function servesAgain(server: string): Promise<boolean> {
+  for (let i = 0; i < 6; i++) {
+    const r = await httpFrom(environment().bastion, lbUrl('/'));
+    if (r?.status === 200 && r.headers['x-served-by'] === server) return true;
+  }
+  return false;
+}
