@@ -18,7 +18,8 @@ const isBefore = (f: string) => f.endsWith('.before.spec.js');
 
 /**
  * A plain suite is one step. A lifecycle suite S with action A and `then` [T…] is: S's
- * `*.before.spec` files, A, each T again (phase "T after A"), then S's other spec files.
+ * `*.before.spec` files ("S: before"), A ("S: action"), each T again ("T after A"), then S's
+ * other spec files ("S: after").
  */
 export function planUnit(suite: string): Unit {
   const m = readManifest(suite);
@@ -27,14 +28,14 @@ export function planUnit(suite: string): Unit {
   const after = `after ${m.action}`;
   const steps: Step[] = [];
   const before = files.filter(isBefore);
-  if (before.length) steps.push({ kind: 'specs', suite, phase: `${suite}: before ${m.action}`, files: before });
-  steps.push({ kind: 'action', suite, phase: m.action, action: m.action });
+  if (before.length) steps.push({ kind: 'specs', suite, phase: `${suite}: before`, files: before });
+  steps.push({ kind: 'action', suite, phase: `${suite}: action`, action: m.action });
   for (const t of m.then) {
     if (!availableSuites().includes(t)) throw new BadInputError(`suites/${suite}/suite.json: then: unknown suite '${t}'`);
     if (readManifest(t).action) throw new BadInputError(`suites/${suite}/suite.json: then: '${t}' is itself a lifecycle suite; name plain suites`);
     steps.push({ kind: 'specs', suite: t, phase: `${t} ${after}`, files: suiteFiles(t) });
   }
   const own = files.filter((f) => !isBefore(f));
-  if (own.length) steps.push({ kind: 'specs', suite, phase: `${suite} ${after}`, files: own });
+  if (own.length) steps.push({ kind: 'specs', suite, phase: `${suite}: after`, files: own });
   return { suite, topology: m.topology, steps };
 }

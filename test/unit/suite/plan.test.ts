@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { planUnit } from '../../../harness/suite/plan.js';
+
+describe('suite/plan', () => {
+  it('a plain suite is one step named after it', () => {
+    const unit = planUnit('build');
+    assert.deepEqual(unit.steps.map((s) => [s.kind, s.phase]), [['specs', 'build']]);
+    assert.ok(unit.steps[0]!.kind === 'specs' && unit.steps[0]!.files.every((f) => f.endsWith('.spec.js')));
+  });
+
+  it('a lifecycle suite expands into before, action, the re-run suites and after, each its own phase', () => {
+    const unit = planUnit('reboot');
+    assert.deepEqual(unit.steps.map((s) => s.phase), [
+      'reboot: before',
+      'reboot: action',
+      'build after reboot',
+      'functional after reboot',
+      'application after reboot',
+      'reboot: after',
+    ]);
+    const action = unit.steps[1]!;
+    assert.ok(action.kind === 'action' && action.action === 'reboot');
+    const before = unit.steps[0]!;
+    assert.ok(before.kind === 'specs' && before.files.every((f) => f.endsWith('.before.spec.js')));
+  });
+});
