@@ -1,4 +1,4 @@
-import { defects as knownDefects, imageTag } from '../images/catalog.js';
+import { defectsFor, imageTag } from '../images/catalog.js';
 import { info, type LogContext } from '../log.js';
 import type { Owner } from '../provider/labels.js';
 import type { LaunchedServer, Provider, ServerSpec } from '../provider/provider.js';
@@ -97,10 +97,9 @@ function recordOf(owner: Owner, o: LaunchOptions, launched: LaunchedServer[]): E
 /** Known defects are provisioned onto the roles they affect by converging those servers live. */
 async function convergeDefects(servers: Server[], topology: Topology): Promise<void> {
   if (!topology.defects.length) return;
-  const registry = knownDefects();
   await Promise.all(
     servers.map((server) => {
-      const mine = topology.defects.filter((d) => registry[d]?.roles.includes(server.role));
+      const mine = defectsFor(topology.defects, server.role, topology.version);
       return mine.length ? converge(server, { version: topology.version, defects: mine }) : undefined;
     }),
   );

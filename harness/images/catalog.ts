@@ -12,6 +12,14 @@ export interface Defect {
   roles: string[];
   suite: string;
   symptom: string;
+  /** Platform versions the defect exists in; all when absent. */
+  versions?: string[];
+}
+
+/** The defects among `names` that a server of `role` carries at platform `version`. */
+export function defectsFor(names: readonly string[], role: string, version: string): string[] {
+  const registry = defects();
+  return names.filter((d) => registry[d]?.roles.includes(role) && (!registry[d]?.versions || registry[d]!.versions!.includes(version)));
 }
 
 /** The Docker tag of a role image at a platform version. */

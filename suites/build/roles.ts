@@ -33,7 +33,7 @@ const merge = (extra: Partial<RoleExpectation>): RoleExpectation => ({
   ports: { ...common.ports, ...extra.ports },
 });
 
-export const roles: Record<string, RoleExpectation> = {
+const roles: Record<string, RoleExpectation> = {
   bastion: merge({ packages: ['curl'] }),
   lb: merge({
     packages: ['haproxy'],
@@ -64,4 +64,23 @@ export const roles: Record<string, RoleExpectation> = {
     cron: [{ command: /platform-backup/, user: 'postgres' }],
     ports: { 5432: 'postgres' },
   }),
+  replica: merge({
+    packages: ['postgresql-15'],
+    services: ['postgresql'],
+    users: { postgres: {} },
+    ports: { 5432: 'postgres' },
+  }),
 };
+
+/** What a version adds on top of v1. */
+const additions: Record<string, Record<string, Partial<RoleExpectation>>> = {
+  v2: { web: { packages: ['php8.2-apcu'] } },
+};
+
+/** The expectation for a server of `role` at platform `version`, or undefined for an unknown role. */
+export function expectationFor(role: string, version: string): RoleExpectation | undefined {
+  const base = roles[role];
+  const extra = additions[version]?.[role];
+  if (!base || !extra) return base;
+  return { ...base, packages: [...base.packages, ...(extra.packages ?? [])] };
+}

@@ -3,12 +3,12 @@ import { environment } from '../../harness/suite/context.js';
 import {
   expectCronJob, expectFile, expectListening, expectPackage, expectService, expectUser,
 } from '../../harness/suite/checks/index.js';
-import { roles } from './roles.js';
+import { expectationFor } from './roles.js';
 
 const env = environment();
 
 for (const server of env.servers()) {
-  const want = roles[server.role];
+  const want = expectationFor(server.role, env.record.version);
   if (!want) continue;
   describe(`${server.name} (${server.role})`, () => {
     it('has its packages', async () => {
