@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { defects } from '../../harness/images/catalog.js';
+import { nothingLabelled } from './cli.js';
+import { failuresByPhase, suiteRun } from './runs.js';
+
+/** For each defect: the phase that must fail, and what its failure must say. */
+const symptoms: Record<string, { phase: RegExp; message: RegExp }> = {
+  'backup-unusable': { phase: /^functional$/, message: /platform-restore failed|restored database lacks/ },
+  'lb-no-health-check': { phase: /^functional$/, message: /through the LB with web-1 down: .*(503|502)/ },
+  'not-started-at-boot': { phase: /^build after reboot$/, message: /service php8\.2-fpm: is (inactive|failed)/ },
+  'data-outside-volume': { phase: /^relaunch: after$/, message: /the note written before the relaunch is gone from db-1/ },
+  'upgrade-breaks-v1-state': { phase: /^upgrade: action$/, message: /db-1: converging role db failed/ },
+};
+
+describe('engine: each lifecycle suite fails for the defect it exists to catch, which the build suite cannot see', function () {
+  this.timeout(600_000);
+  const registry = defects();
+
+  it('every defect of a lifecycle suite has a symptom to look for', () => {
+    const lifecycle = Object.keys(registry).filter((d) => registry[d]!.suite !== 'build');
+    assert.deepEqual(lifecycle.sort(), Object.keys(symptoms).sort());
+  });
+
+  for (const [defect, want] of Object.entries(symptoms)) {
+    it(`${defect}: build passes on a fresh launch, ${registry[defect]?.suite ?? '?'} fails naming the symptom`, async () => {
+      const suite = registry[defect]!.suite;
+      const { code, summary } = await suiteRun(`build,${suite}`, [defect]);
+      const byPhase = failuresByPhase(summary);
+      const report = JSON.stringify(byPhase, null, 1);
+      assert.equal(code, 1, `exit ${code} (${summary.error ?? ''}); failures: ${report}`);
+      assert.equal(byPhase['build'], undefined, `the build suite saw the ${defect} defect on a fresh launch: ${report}`);
+      const phase = Object.keys(byPhase).find((p) => want.phase.test(p));
+      assert.ok(phase, `no failure in a phase matching ${want.phase}: ${report}`);
+      assert.ok(byPhase[phase]!.some((m) => want.message.test(m)), `no failure in ${phase} matched ${want.message}: ${report}`);
+      assert.equal(nothingLabelled(), undefined);
+    });
+  }
+});
