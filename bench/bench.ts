@@ -3,6 +3,7 @@ import { catalog } from '../harness/images/catalog.js';
 import { setLogLevel } from '../harness/log.js';
 import { DockerProvider } from '../harness/provider/docker/docker-provider.js';
 import { loadTopology } from '../harness/topology/load.js';
+import { benchLifecycle, benchRunAll } from './lifecycle.js';
 import { rawLaunch } from './raw-testcontainers.js';
 import { emit, summarize } from './stats.js';
 
@@ -49,4 +50,7 @@ for (let i = 0; i < RUNS; i++) {
 }
 emit('raw testcontainers: same 5 containers to sshd listening (Wait.forListeningPorts), no SSH login', 'ms', summarize(raw));
 emit('raw testcontainers: stop', 'ms', summarize(rawDestroy));
+
+await benchLifecycle(provider, Number(process.env.BENCH_LIFECYCLE_RUNS ?? 5));
+if (process.env.BENCH_SKIP_ALL !== '1') benchRunAll();
 process.exit(0);
