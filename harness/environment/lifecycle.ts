@@ -50,7 +50,8 @@ export async function rebootServer(env: RunningEnvironment, name: string, how: R
 /** Re-creates a server from its image with its volumes re-attached; learns its new host key out of band. */
 export async function relaunchServer(env: RunningEnvironment, name: string): Promise<LifecycleReport> {
   const started = Date.now();
-  const spec = planServers(env.topology).find((s) => s.name === name);
+  // From the image of the version the environment runs now (an upgraded environment relaunches on the new images).
+  const spec = planServers({ ...env.topology, version: env.record.version }).find((s) => s.name === name);
   if (!spec) throw new InfrastructureError(`environment ${env.id} has no server '${name}' to relaunch`);
   const launched = await env.provider.relaunch(env.id, { owner: env.owner, servers: [spec], authorizedKey: env.key.publicKey, ctx: env.ctx }, spec);
   const record = env.record.servers.find((s) => s.name === name)!;

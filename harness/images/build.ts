@@ -7,7 +7,8 @@ import { info } from '../log.js';
 import { engine, isNotFound } from '../provider/docker/engine.js';
 import { BASE_IMAGE, imagesDir, imageTag, roleImages } from './catalog.js';
 
-export const VERSIONS = ['v1'];
+/** Every platform version gets prebuilt role images: suites run on them and upgrades go between them. */
+export const VERSIONS = ['v1', 'v2'];
 const HASH_LABEL = 'shakedown.recipe-hash';
 
 function filesUnder(dir: string): string[] {
