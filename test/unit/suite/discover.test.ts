@@ -17,6 +17,13 @@ describe('suite/discover', () => {
   it('accepts the known suites, trimming spaces', function () {
     if (!known.length) this.skip();
     assert.deepEqual(resolveSuites(known.join(' , ')), known);
-    assert.deepEqual(resolveSuites('all'), known);
+    assert.deepEqual([...resolveSuites('all')].sort(), [...known].sort());
+  });
+
+  it("'all' runs build first and upgrade last", function () {
+    if (!known.includes('build') || !known.includes('upgrade')) this.skip();
+    const all = resolveSuites('all');
+    assert.equal(all[0], 'build');
+    assert.equal(all.at(-1), 'upgrade');
   });
 });
