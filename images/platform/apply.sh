@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Converges this server to one platform role with Ansible, run as root on the server itself:
 # at bake time inside `docker build` (--bake: nothing is started) or on a live server.
-# Usage: apply.sh --role bastion|lb|web|db [--version v1] [--defects a,b] [--bake]
+# Usage: apply.sh --role bastion|lb|web|db|replica [--version v1|v2] [--defects a,b] [--bake]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-usage() { echo "usage: apply.sh --role bastion|lb|web|db [--version v1] [--defects a,b] [--bake]" >&2; exit 2; }
+usage() { echo "usage: apply.sh --role bastion|lb|web|db|replica [--version v1|v2] [--defects a,b] [--bake]" >&2; exit 2; }
 
 role='' version=v1 defects='' bake=false
 while [ $# -gt 0 ]; do
@@ -14,11 +14,12 @@ while [ $# -gt 0 ]; do
     *) usage ;;
   esac
 done
-case $role in bastion|lb|web|db) ;; *) echo "apply.sh: unknown role '$role' (known: bastion, lb, web, db)" >&2; exit 2 ;; esac
-[[ $version =~ ^[A-Za-z0-9._-]+$ ]] || { echo "apply.sh: bad version '$version'" >&2; exit 2; }
+case $role in bastion|lb|web|db|replica) ;; *) echo "apply.sh: unknown role '$role' (known: bastion, lb, web, db, replica)" >&2; exit 2 ;; esac
+case $version in v1|v2) ;; *) echo "apply.sh: unknown version '$version' (known: v1, v2)" >&2; exit 2 ;; esac
 
 # Checks defect names against defects.json and turns the arguments into typed extra vars.
-# A known defect of another role is dropped with a notice, so one defect list can be given to every server.
+# A known defect of another role, or of other versions (its `versions`, when it has them), is dropped with
+# a notice, so one defect list can be given to every server and every version.
 extra=$(python3 - "$here/defects.json" "$role" "$version" "$defects" "$bake" <<'PY'
 import json, sys
 registry, role, version, names, bake = sys.argv[1:]
@@ -27,10 +28,12 @@ chosen = []
 for name in filter(None, names.split(',')):
     if name not in known:
         sys.exit(f"apply.sh: unknown defect '{name}' (known: {', '.join(sorted(known))})")
-    if role in known[name]['roles']:
-        chosen.append(name)
-    else:
+    if role not in known[name]['roles']:
         print(f"apply.sh: defect '{name}' does not apply to role {role}: ignored", file=sys.stderr)
+    elif version not in known[name].get('versions', [version]):
+        print(f"apply.sh: defect '{name}' does not apply to platform {version}: ignored", file=sys.stderr)
+    else:
+        chosen.append(name)
 print(json.dumps({'platform_role': role, 'platform_version': version,
                   'platform_defects': chosen, 'baking': bake == 'true'}))
 PY
