@@ -19,3 +19,21 @@ export function setEnvironment(env: RunningEnvironment | undefined): void {
   current = env;
   startedAt = new Date();
 }
+
+export function markSuiteStart(): void {
+  startedAt = new Date();
+}
+
+let actionStartedAt: Date | undefined;
+
+/**
+ * When the current unit's lifecycle action began, if it has one: suites re-run after an action
+ * judge the logs from there, not from earlier suites that broke things on purpose.
+ */
+export function actionStart(): Date | undefined {
+  return actionStartedAt;
+}
+
+export function markActionStart(at: Date | undefined): void {
+  actionStartedAt = at;
+}

@@ -25,7 +25,8 @@ export function planUnit(suite: string): Unit {
   const m = readManifest(suite);
   const files = suiteFiles(suite);
   if (!m.action) return { suite, topology: m.topology, steps: [{ kind: 'specs', suite, phase: suite, files }] };
-  const after = `after ${m.action}`;
+  // A suite's own action module reads best under the suite's name: "build after upgrade".
+  const after = `after ${m.action.startsWith('./') ? suite : m.action}`;
   const steps: Step[] = [];
   const before = files.filter(isBefore);
   if (before.length) steps.push({ kind: 'specs', suite, phase: `${suite}: before`, files: before });

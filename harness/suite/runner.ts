@@ -1,7 +1,8 @@
+import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { recorder, resolveAction } from './actions.js';
-import { setEnvironment } from './context.js';
+import { markActionStart, markSuiteStart, setEnvironment } from './context.js';
 import type { Step, Unit } from './plan.js';
 
 export interface TestResult {
@@ -26,15 +27,26 @@ export interface SuiteResult {
 const TEST_TIMEOUT_MS = 180_000;
 let loads = 0;
 
-/** Runs spec files through Mocha's programmatic API against a running environment. */
-async function runSpecs(step: Extract<Step, { kind: 'specs' }>, env: RunningEnvironment, reporter: string): Promise<TestResult[]> {
-  setEnvironment(env);
-  const mocha = new Mocha({ timeout: TEST_TIMEOUT_MS, reporter, color: process.stdout.isTTY });
-  step.files.forEach((f) => mocha.addFile(f));
-  // ES modules are cached by URL: a suite re-run after an action needs a fresh instance of its files.
+/**
+ * Loads spec files the way Mocha's loadFilesAsync does, but each time as new module instances:
+ * a suite re-run after an action must register its tests again, and both import() and Node's
+ * require(esm) (which Mocha prefers on Node 20.19+) would hand back the cached module.
+ */
+async function loadFresh(mocha: Mocha, files: string[]): Promise<void> {
   const load = ++loads;
-  const loadFiles = mocha.loadFilesAsync.bind(mocha) as (o: { esmDecorator: (u: URL) => URL }) => Promise<void>;
-  await loadFiles({ esmDecorator: (url) => Object.assign(new URL(url.href), { search: `?load=${load}` }) });
+  for (const file of files) {
+    mocha.suite.emit('pre-require', globalThis, file, mocha);
+    const mod: unknown = await import(`${pathToFileURL(file).href}?load=${load}`);
+    mocha.suite.emit('require', mod, file, mocha);
+    mocha.suite.emit('post-require', globalThis, file, mocha);
+  }
+}
+
+/** Runs spec files through Mocha's programmatic API against a running environment. */
+async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string): Promise<TestResult[]> {
+  markSuiteStart();
+  const mocha = new Mocha({ timeout: TEST_TIMEOUT_MS, reporter, color: process.stdout.isTTY });
+  await loadFresh(mocha, step.files);
   const tests: TestResult[] = [];
   const record = (state: TestResult['state']) => (test: Mocha.Test, err?: Error) =>
     tests.push({ suite: step.suite, phase: step.phase, title: test.title, fullTitle: test.fullTitle(), state, durationMs: test.duration ?? 0, error: err?.message });
@@ -43,7 +55,6 @@ async function runSpecs(step: Extract<Step, { kind: 'specs' }>, env: RunningEnvi
     runner.on('pass', record('passed')).on('fail', record('failed')).on('pending', record('skipped'));
   });
   mocha.dispose();
-  setEnvironment(undefined);
   return tests;
 }
 
@@ -51,6 +62,9 @@ async function runSpecs(step: Extract<Step, { kind: 'specs' }>, env: RunningEnvi
 export async function runUnit(unit: Unit, env: RunningEnvironment, opts: { reporter?: string; log?: (phase: string) => void } = {}): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
   let broken: string | undefined;
+  // Specs and actions (a suite's own action module too) see the environment through the same API.
+  setEnvironment(env);
+  markActionStart(undefined);
   for (const step of unit.steps) {
     const started = Date.now();
     opts.log?.(step.phase);
@@ -58,12 +72,14 @@ export async function runUnit(unit: Unit, env: RunningEnvironment, opts: { repor
     if (broken) {
       tests.push({ suite: step.suite, phase: step.phase, title: 'not run', fullTitle: `${step.phase}: not run`, state: 'skipped', durationMs: 0, error: broken });
     } else if (step.kind === 'specs') {
-      tests.push(...(await runSpecs(step, env, opts.reporter ?? 'spec')));
+      tests.push(...(await runSpecs(step, opts.reporter ?? 'spec')));
     } else {
+      markActionStart(new Date());
       const action = await resolveAction(step.suite, step.action);
       await action(env, recorder(step.suite, step.phase, tests)).catch((e: Error) => (broken = `${step.phase} failed: ${e.message}`));
     }
     results.push({ suite: step.suite, phase: step.phase, tests, durationMs: Date.now() - started });
   }
+  setEnvironment(undefined);
   return results;
 }
