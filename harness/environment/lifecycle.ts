@@ -22,8 +22,13 @@ export async function bootMarker(server: Server): Promise<string> {
   return (await server.must('cat /run/boot-marker', { timeoutMs: 5000 })).trim();
 }
 
-/** A jump connection may never see its server vanish (no RST from a removed namespace): wait briefly only. */
-const SHUTDOWN_WAIT_MS = 1_500;
+async function consoleShowsBoot(env: RunningEnvironment, name: string, seen: number): Promise<void> {
+  const deadline = Date.now() + BOOT_DEADLINE_MS;
+  while ((await env.provider.consoleBoots(env.id, name)) <= seen) {
+    if (Date.now() > deadline) throw new InfrastructureError(`${name}: its console showed no new boot within ${BOOT_DEADLINE_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /**
  * Reboots a server, as an admin (`sudo systemctl reboot`) or from outside (the provider), and
@@ -32,16 +37,16 @@ const SHUTDOWN_WAIT_MS = 1_500;
 export async function rebootServer(env: RunningEnvironment, name: string, how: RebootHow): Promise<LifecycleReport> {
   const started = Date.now();
   const before = await bootMarker(env.server(name));
+  const boots = await env.provider.consoleBoots(env.id, name);
   if (how === 'guest') {
-    const old = env.server(name).ssh;
     await env.server(name).sudo('systemctl reboot', { timeoutMs: 5000 }).catch((e) => {
       if (!(e instanceof TransportError)) throw e;
     });
-    // Give the old sshd a moment to go; an attempt that still reaches it sees the old marker and retries.
-    await Promise.race([old.whenClosed(), new Promise((r) => setTimeout(r, SHUTDOWN_WAIT_MS))]);
   } else {
     await env.provider.reboot(env.id, name);
   }
+  // The console says when the new boot's sshd is up, so no attempt reaches the old one mid-shutdown.
+  await consoleShowsBoot(env, name, boots);
   await comeBack(env, name, (marker) => marker !== before, `a new boot marker (was ${before})`);
   info({ ...env.ctx, server: name }, `rebooted (${how}) in ${Date.now() - started} ms`);
   return { server: name, how, ms: Date.now() - started };

@@ -52,6 +52,8 @@ export interface Provider {
   relaunch(envId: string, request: LaunchRequest, server: ServerSpec): Promise<LaunchedServer>;
   /** Where to reach a server now: a restart may move the bastion's published port. */
   address(envId: string, server: ServerSpec): Promise<Address>;
+  /** How many times the server has booted far enough to print its host key on its console. */
+  consoleBoots(envId: string, server: string): Promise<number>;
   /** Reads a server's host key out of band (its console), never over SSH. */
   hostKey(envId: string, server: string): Promise<HostKey>;
   /** Everything labelled as Shakedown's, live runs included. */

@@ -34,23 +34,14 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 /** One SSH connection to one server, reused for every command of a run. */
 export class SshConnection {
   private closed = false;
-  private readonly gone: Promise<void>;
 
   private constructor(
     readonly server: string,
     private readonly client: ssh2.Client,
     private readonly ctx: LogContext,
   ) {
-    this.gone = new Promise((resolve) => {
-      const end = () => ((this.closed = true), resolve());
-      client.on('close', end);
-      client.on('error', end);
-    });
-  }
-
-  /** Resolves when the connection ends, e.g. because the server shut down. */
-  whenClosed(): Promise<void> {
-    return this.gone;
+    client.on('close', () => (this.closed = true));
+    client.on('error', () => (this.closed = true));
   }
 
   /** Connects directly, or through `via` (the bastion) by a forwarded channel. */

@@ -4,7 +4,7 @@ import { debug } from '../../log.js';
 import type { HostKey } from '../../ssh/keys.js';
 import { LABEL, ownerLabels, type Owner } from '../labels.js';
 import type { LaunchedServer, LaunchRequest, Leftover, Provider, ServerSpec } from '../provider.js';
-import { hostKeyFromConsole } from './console.js';
+import { CONSOLE_END, hostKeyFromConsole } from './console.js';
 import { classifyDockerError, dockerCall, engine, isNotFound } from './engine.js';
 import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
@@ -79,12 +79,20 @@ export class DockerProvider implements Provider {
     return { host: binding.HostIp || '127.0.0.1', port: Number(binding.HostPort) };
   }
 
-  async hostKey(env: string, server: string): Promise<HostKey> {
+  private async console(env: string, server: string): Promise<string> {
     const { docker } = await engine();
     const buf = await dockerCall(`read the console of ${server}`, () =>
       docker.getContainer(names.container(env, server)).logs({ stdout: true, stderr: true, follow: false }),
     );
-    const key = hostKeyFromConsole(buf.toString('utf8'));
+    return buf.toString('utf8');
+  }
+
+  async consoleBoots(env: string, server: string): Promise<number> {
+    return (await this.console(env, server)).split(CONSOLE_END).length - 1;
+  }
+
+  async hostKey(env: string, server: string): Promise<HostKey> {
+    const key = hostKeyFromConsole(await this.console(env, server));
     if (!key) throw new InfrastructureError(`${server}: no host key on its console yet; the server did not finish its first boot`);
     return key;
   }
