@@ -38,7 +38,6 @@ export class SshConnection {
   private constructor(
     readonly server: string,
     private readonly client: ssh2.Client,
-    private readonly ctx: LogContext,
   ) {
     client.on('close', () => (this.closed = true));
     client.on('error', () => (this.closed = true));
@@ -53,7 +52,7 @@ export class SshConnection {
         const sock = opts.via ? await opts.via.forward(endpoint.host, endpoint.port) : undefined;
         const client = await handshake(endpoint, creds, sock, opts.deadline);
         debug({ ...opts.ctx, server: endpoint.server }, `connected after ${attempt} attempt(s)`);
-        return new SshConnection(endpoint.server, client, { ...opts.ctx, server: endpoint.server });
+        return new SshConnection(endpoint.server, client);
       } catch (error) {
         const why = bootingReason(error);
         if (!why || Date.now() + backoff(attempt) > opts.deadline) {
