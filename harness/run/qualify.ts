@@ -37,7 +37,7 @@ async function runGroup(group: Group, o: QualifyOptions): Promise<GroupOutcome> 
     out.env = await launchEnvironment({ topology: group.topology, provider: o.provider, run: o.run, worker: 0, keep: false, ttlMs: o.ttlMs, onId: (id) => (envId = id) });
     for (const unit of group.units) {
       throwIfInterrupted();
-      out.results.push(...(await runUnit(unit, out.env, { log: (phase) => info(out.env!.ctx, `phase ${phase}`) })));
+      out.results.push(...(await runUnit(unit, out.env, { log: (phase) => info(out.env!.ctx, `phase ${phase}`) })).results);
     }
   } catch (e) {
     out.error = interrupted() ? new InterruptedError(`interrupted by ${interrupted()}`) : e;

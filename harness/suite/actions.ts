@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../errors.js';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { rebootServer, relaunchServer, type RebootHow } from '../environment/lifecycle.js';
+import { suitesCompiled } from './discover.js';
 import type { TestResult } from './runner.js';
 
 /** Records one observable step of an action as a test result. */
@@ -32,7 +32,6 @@ export const builtInActions: { [name: string]: Action } = {
   relaunch: (env, record) => everyServer(env, (name) => record(`${name} relaunched from its image`, async () => `${(await relaunchServer(env, name)).ms} ms`)),
 };
 
-const compiledSuites = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
 
 /** A built-in action by name, or a suite's own module (`./action.js` exporting `action`). */
 export async function resolveAction(suite: string, name: string): Promise<Action> {
@@ -41,7 +40,7 @@ export async function resolveAction(suite: string, name: string): Promise<Action
     if (!a) throw new BadInputError(`suites/${suite}/suite.json: action: unknown '${name}' (built in: ${Object.keys(builtInActions).join(', ')}; or ./module.js)`);
     return a;
   }
-  const mod = (await import(pathToFileURL(path.join(compiledSuites, suite, name)).href)) as { action?: Action };
+  const mod = (await import(pathToFileURL(path.join(suitesCompiled(), suite, name)).href)) as { action?: Action };
   if (typeof mod.action !== 'function') throw new BadInputError(`suites/${suite}/${name} must export an 'action' function`);
   return mod.action;
 }

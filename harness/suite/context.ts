@@ -1,39 +1,56 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { InfrastructureError } from '../errors.js';
 import type { RunningEnvironment } from '../environment/environment.js';
 
-let current: RunningEnvironment | undefined;
-let startedAt = new Date();
+/**
+ * What a running unit sees. Workers run units side by side in one process, so this lives in
+ * async-local storage: each unit's specs, hooks and actions see their own worker's environment.
+ */
+export interface UnitContext {
+  env: RunningEnvironment;
+  /** When the current suite (spec step) started: the point from which "no new errors" is judged. */
+  suiteStartedAt: Date;
+  /** When the unit's lifecycle action began, if it has one. */
+  actionStartedAt?: Date;
+  /** Set by markBroken(): the environment must not be reused. */
+  broken?: string;
+}
 
-/** The environment a suite runs against; set by the runner before the suite's files load. */
+const storage = new AsyncLocalStorage<UnitContext>();
+
+/** Runs `work` with `ctx` as the current unit context (and everything it schedules). */
+export function withUnitContext<T>(ctx: UnitContext, work: () => T): T {
+  return storage.run(ctx, work);
+}
+
+export function unitContext(): UnitContext {
+  const ctx = storage.getStore();
+  if (!ctx) throw new InfrastructureError('no environment: suites run through `shakedown run`, not on their own');
+  return ctx;
+}
+
+/** The environment a suite runs against. */
 export function environment(): RunningEnvironment {
-  if (!current) throw new InfrastructureError('no environment: suites run through `shakedown run`, not on their own');
-  return current;
+  return unitContext().env;
 }
 
 /** When the current suite started: the point from which "no new errors" is judged. */
 export function suiteStart(): Date {
-  return startedAt;
+  return unitContext().suiteStartedAt;
 }
-
-export function setEnvironment(env: RunningEnvironment | undefined): void {
-  current = env;
-  startedAt = new Date();
-}
-
-export function markSuiteStart(): void {
-  startedAt = new Date();
-}
-
-let actionStartedAt: Date | undefined;
 
 /**
  * When the current unit's lifecycle action began, if it has one: suites re-run after an action
  * judge the logs from there, not from earlier suites that broke things on purpose.
  */
 export function actionStart(): Date | undefined {
-  return actionStartedAt;
+  return unitContext().actionStartedAt;
 }
 
-export function markActionStart(at: Date | undefined): void {
-  actionStartedAt = at;
+/**
+ * Declares at run time that this unit has broken its environment (killed a daemon for good, cut
+ * a network…): the worker destroys it after the unit and goes on with a fresh one.
+ */
+export function markBroken(reason: string): void {
+  unitContext().broken ??= reason;
 }

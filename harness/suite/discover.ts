@@ -5,12 +5,27 @@ import { BadInputError } from '../errors.js';
 import { projectRoot } from '../paths.js';
 import { readManifest } from './manifest.js';
 
-/** Compiled suites live beside this file's compiled tree: dist/suites/<name>/*.spec.js. */
-const suitesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'suites');
+/** The compiled tree: dist/ (this file is dist/harness/suite/discover.js). */
+const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+let suitesDir = 'suites';
+
+/**
+ * Where suites live, relative to the project root: `suites` (the example platform's), or another
+ * folder such as the harness's own test fixtures. Source folder for names and suite.json files,
+ * the same path under dist/ for compiled specs and actions.
+ */
+export function setSuitesDir(dir: string): void {
+  const rel = path.isAbsolute(dir) ? path.relative(projectRoot, dir) : dir;
+  if (rel.startsWith('..') || !existsSync(path.join(projectRoot, rel))) throw new BadInputError(`--suites-dir ${dir}: no such folder inside the project`);
+  suitesDir = path.normalize(rel);
+}
+
+export const suitesSource = () => path.join(projectRoot, suitesDir);
+export const suitesCompiled = () => path.join(distRoot, suitesDir);
 
 /** Suites are the folders of suites/ in the source tree (a lifecycle suite may hold only its suite.json). */
 export function availableSuites(): string[] {
-  const source = path.join(projectRoot, 'suites');
+  const source = suitesSource();
   if (!existsSync(source)) return [];
   return readdirSync(source, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 }
@@ -36,7 +51,7 @@ function allInOrder(known: string[]): string[] {
 }
 
 export function suiteFiles(suite: string): string[] {
-  const dir = path.join(suitesDir, suite);
+  const dir = path.join(suitesCompiled(), suite);
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith('.spec.js')).sort().map((f) => path.join(dir, f));
 }

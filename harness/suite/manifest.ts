@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../errors.js';
-import { projectRoot } from '../paths.js';
+import { suitesSource } from './discover.js';
 
 /**
  * A suite's optional `suite.json`. A lifecycle suite names an action and the suites it re-runs
@@ -17,13 +17,18 @@ const manifestSchema = z
     action: z.string().optional(),
     /** Suites to run again after the action. */
     then: z.array(z.string()).default([]),
+    /**
+     * The suite leaves its environment unfit for others (it fails the database over, upgrades
+     * the servers…): the worker destroys the environment after it, whatever the health gate says.
+     */
+    breaks: z.string().optional(),
   })
   .strict();
 
 export type Manifest = z.output<typeof manifestSchema>;
 
 export function readManifest(suite: string): Manifest {
-  const file = path.join(projectRoot, 'suites', suite, 'suite.json');
+  const file = path.join(suitesSource(), suite, 'suite.json');
   if (!existsSync(file)) return manifestSchema.parse({});
   const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { BadInputError } from '../errors.js';
 import { availableSuites, suiteFiles } from './discover.js';
 import { readManifest } from './manifest.js';
@@ -9,8 +10,12 @@ export type Step =
 
 /** A suite expanded into steps, with the topology it needs (if it names one). */
 export interface Unit {
+  /** What the scheduler and reports call it: "functional/backup-restore", or "reboot". */
+  name: string;
   suite: string;
   topology?: string;
+  /** Declared in suite.json: the environment is destroyed after this unit. */
+  breaks?: string;
   steps: Step[];
 }
 
@@ -24,7 +29,7 @@ const isBefore = (f: string) => f.endsWith('.before.spec.js');
 export function planUnit(suite: string): Unit {
   const m = readManifest(suite);
   const files = suiteFiles(suite);
-  if (!m.action) return { suite, topology: m.topology, steps: [{ kind: 'specs', suite, phase: suite, files }] };
+  if (!m.action) return { name: suite, suite, topology: m.topology, breaks: m.breaks, steps: [{ kind: 'specs', suite, phase: suite, files }] };
   // A suite's own action module reads best under the suite's name: "build after upgrade".
   const after = `after ${m.action.startsWith('./') ? suite : m.action}`;
   const steps: Step[] = [];
@@ -38,5 +43,19 @@ export function planUnit(suite: string): Unit {
   }
   const own = files.filter((f) => !isBefore(f));
   if (own.length) steps.push({ kind: 'specs', suite, phase: `${suite}: after`, files: own });
-  return { suite, topology: m.topology, steps };
+  return { name: suite, suite, topology: m.topology, breaks: m.breaks, steps };
+}
+
+/**
+ * The units a scheduler spreads over workers: a plain suite's spec files one by one (they are
+ * independent), a lifecycle suite whole (its steps depend on each other).
+ */
+export function planUnits(suite: string): Unit[] {
+  const whole = planUnit(suite);
+  const step = whole.steps[0]!;
+  if (whole.steps.length > 1 || step.kind !== 'specs' || step.files.length < 2) return [whole];
+  return step.files.map((file) => {
+    const name = `${suite}/${path.basename(file, '.spec.js')}`;
+    return { ...whole, name, steps: [{ ...step, files: [file] }] };
+  });
 }

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { recorder, resolveAction } from './actions.js';
-import { markActionStart, markSuiteStart, setEnvironment } from './context.js';
+import { unitContext, withUnitContext, type UnitContext } from './context.js';
 import type { Step, Unit } from './plan.js';
 
 export interface TestResult {
@@ -26,13 +26,21 @@ export interface SuiteResult {
 
 const TEST_TIMEOUT_MS = 180_000;
 let loads = 0;
+/** Mocha's loading swaps globals (describe, it): one load at a time, whichever worker asks. */
+let loading: Promise<unknown> = Promise.resolve();
 
 /**
  * Loads spec files the way Mocha's loadFilesAsync does, but each time as new module instances:
  * a suite re-run after an action must register its tests again, and both import() and Node's
  * require(esm) (which Mocha prefers on Node 20.19+) would hand back the cached module.
  */
-async function loadFresh(mocha: Mocha, files: string[]): Promise<void> {
+function loadFresh(mocha: Mocha, files: string[]): Promise<void> {
+  const next = loading.then(() => loadFiles(mocha, files));
+  loading = next.catch(() => undefined);
+  return next;
+}
+
+async function loadFiles(mocha: Mocha, files: string[]): Promise<void> {
   const load = ++loads;
   for (const file of files) {
     mocha.suite.emit('pre-require', globalThis, file, mocha);
@@ -43,8 +51,8 @@ async function loadFresh(mocha: Mocha, files: string[]): Promise<void> {
 }
 
 /** Runs spec files through Mocha's programmatic API against a running environment. */
-async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string): Promise<TestResult[]> {
-  markSuiteStart();
+async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string, signal?: AbortSignal): Promise<TestResult[]> {
+  unitContext().suiteStartedAt = new Date();
   const mocha = new Mocha({ timeout: TEST_TIMEOUT_MS, reporter, color: process.stdout.isTTY });
   await loadFresh(mocha, step.files);
   const tests: TestResult[] = [];
@@ -52,34 +60,53 @@ async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string
     tests.push({ suite: step.suite, phase: step.phase, title: test.title, fullTitle: test.fullTitle(), state, durationMs: test.duration ?? 0, error: err?.message });
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
+    const abort = () => runner.abort();
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort, { once: true });
     runner.on('pass', record('passed')).on('fail', record('failed')).on('pending', record('skipped'));
   });
   mocha.dispose();
   return tests;
 }
 
+export interface RunUnitOptions {
+  reporter?: string;
+  log?: (phase: string) => void;
+  /** Aborting stops the unit after its current test. */
+  signal?: AbortSignal;
+}
+
+/** What a unit left behind: its phases, and whether it declared its environment broken. */
+export interface UnitRun {
+  results: SuiteResult[];
+  broken?: string;
+}
+
 /** Runs a unit's steps in order; after a failed action the rest of the unit is reported as skipped. */
-export async function runUnit(unit: Unit, env: RunningEnvironment, opts: { reporter?: string; log?: (phase: string) => void } = {}): Promise<SuiteResult[]> {
+export function runUnit(unit: Unit, env: RunningEnvironment, opts: RunUnitOptions = {}): Promise<UnitRun> {
+  // Specs and actions (a suite's own action module too) see the environment through the same API.
+  const ctx: UnitContext = { env, suiteStartedAt: new Date() };
+  return withUnitContext(ctx, async () => ({ results: await runSteps(unit, env, ctx, opts), broken: ctx.broken }));
+}
+
+async function runSteps(unit: Unit, env: RunningEnvironment, ctx: UnitContext, opts: RunUnitOptions): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
   let broken: string | undefined;
-  // Specs and actions (a suite's own action module too) see the environment through the same API.
-  setEnvironment(env);
-  markActionStart(undefined);
   for (const step of unit.steps) {
     const started = Date.now();
     opts.log?.(step.phase);
     const tests: TestResult[] = [];
-    if (broken) {
-      tests.push({ suite: step.suite, phase: step.phase, title: 'not run', fullTitle: `${step.phase}: not run`, state: 'skipped', durationMs: 0, error: broken });
+    if (broken || opts.signal?.aborted) {
+      const why = broken ?? 'interrupted';
+      tests.push({ suite: step.suite, phase: step.phase, title: 'not run', fullTitle: `${step.phase}: not run`, state: 'skipped', durationMs: 0, error: why });
     } else if (step.kind === 'specs') {
-      tests.push(...(await runSpecs(step, opts.reporter ?? 'spec')));
+      tests.push(...(await runSpecs(step, opts.reporter ?? 'spec', opts.signal)));
     } else {
-      markActionStart(new Date());
+      ctx.actionStartedAt = new Date();
       const action = await resolveAction(step.suite, step.action);
       await action(env, recorder(step.suite, step.phase, tests)).catch((e: Error) => (broken = `${step.phase} failed: ${e.message}`));
     }
     results.push({ suite: step.suite, phase: step.phase, tests, durationMs: Date.now() - started });
   }
-  setEnvironment(undefined);
   return results;
 }
