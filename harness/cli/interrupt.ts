@@ -1,6 +1,9 @@
 import { InterruptedError } from '../errors.js';
 import { info } from '../log.js';
 
+/** After cleaning up, how long a command may take to write its reports before the process exits anyway. */
+const GRACE_MS = 20_000;
+
 type Cleanup = () => Promise<unknown>;
 const cleanups = new Set<Cleanup>();
 let signalled: NodeJS.Signals | undefined;
@@ -35,7 +38,8 @@ export function installSignalHandlers(): void {
     signalled = signal;
     info({}, `${signal}: destroying what this run launched (send again to exit at once)`);
     cleaning = Promise.allSettled([...cleanups].map((c) => c()));
-    cleaning.then(() => process.exit(130));
+    // The command goes on to write its reports and exits 130 itself; this is the backstop.
+    cleaning.then(() => setTimeout(() => process.exit(130), GRACE_MS).unref());
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);

@@ -1,4 +1,4 @@
-import { forgetKept, listKept } from '../environment/state.js';
+import { forgetKept, listKept, loadKept } from '../environment/state.js';
 import { LABEL, janitorVerdict, processIsAlive, type Liveness } from '../provider/labels.js';
 import type { Leftover, Provider } from '../provider/provider.js';
 
@@ -11,7 +11,13 @@ export interface SweepResult {
 export async function sweep(provider: Provider, opts: { now?: Date; alive?: Liveness; dryRun?: boolean } = {}): Promise<SweepResult> {
   const now = opts.now ?? new Date();
   const all = await provider.leftovers();
-  const judged = all.map((l) => ({ ...l, ...janitorVerdict(l.labels, now, opts.alive ?? processIsAlive) }));
+  const kept = keptUntil();
+  const judged = all.map((l) => {
+    // A failed unit's environment kept by `run --keep-on-failure` outlives its run until its own expiry.
+    const until = kept.get(l.labels[LABEL.env] ?? '');
+    if (until && until > now.getTime()) return { ...l, remove: false, reason: `kept for debugging until ${new Date(until).toISOString()}` };
+    return { ...l, ...janitorVerdict(l.labels, now, opts.alive ?? processIsAlive) };
+  });
   const removed = judged.filter((j) => j.remove);
   if (!opts.dryRun) {
     await provider.remove(removed);
@@ -20,4 +26,17 @@ export async function sweep(provider: Provider, opts: { now?: Date; alive?: Live
   }
   const strip = ({ remove: _r, ...rest }: (typeof judged)[number]) => rest;
   return { removed: removed.map(strip), kept: judged.filter((j) => !j.remove).map(strip) };
+}
+
+/** Kept environments' expiry, from their state files. */
+function keptUntil(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const id of listKept()) {
+    try {
+      out.set(id, Date.parse(loadKept(id).record.expires));
+    } catch {
+      // An unreadable state file keeps nothing alive.
+    }
+  }
+  return out;
 }

@@ -51,7 +51,7 @@ async function loadFiles(mocha: Mocha, files: string[]): Promise<void> {
 }
 
 /** Runs spec files through Mocha's programmatic API against a running environment. */
-async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string, signal?: AbortSignal): Promise<TestResult[]> {
+async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string | Mocha.ReporterConstructor, signal?: AbortSignal): Promise<TestResult[]> {
   unitContext().suiteStartedAt = new Date();
   const mocha = new Mocha({ timeout: TEST_TIMEOUT_MS, reporter, color: process.stdout.isTTY });
   await loadFresh(mocha, step.files);
@@ -70,7 +70,7 @@ async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string
 }
 
 export interface RunUnitOptions {
-  reporter?: string;
+  reporter?: string | Mocha.ReporterConstructor;
   log?: (phase: string) => void;
   /** Aborting stops the unit after its current test. */
   signal?: AbortSignal;

@@ -1,51 +1,119 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { newRunId } from '../../environment/ids.js';
 import { catalog } from '../../images/catalog.js';
 import { sweep } from '../../janitor/janitor.js';
+import { info } from '../../log.js';
 import { DockerProvider } from '../../provider/docker/docker-provider.js';
-import { junitXml } from '../../report/junit.js';
-import { qualify, type Group } from '../../run/qualify.js';
-import { planUnit } from '../../suite/plan.js';
-import { resolveSuites } from '../../suite/discover.js';
+import { planServers } from '../../environment/launch.js';
+import { qualify } from '../../run/qualify.js';
+import type { RunReport } from '../../run/results.js';
+import type { Order } from '../../run/schedule.js';
+import { writeReports } from '../../run/reports.js';
+import { consoleProgress, runGate, runEvidence } from '../../run/wiring.js';
+import { planUnits } from '../../suite/plan.js';
+import { resolveSuites, setSuitesDir } from '../../suite/discover.js';
 import { loadTopology } from '../../topology/load.js';
-import { collect, DEFAULT_TOPOLOGY, parseDuration, RUN_TTL_MS } from '../options.js';
+import type { Topology } from '../../topology/schema.js';
+import { collect, DEFAULT_TOPOLOGY, KEPT_TTL, parseDuration, RUN_TTL_MS } from '../options.js';
 
-function write(file: string, content: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, content);
+const count = (name: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, not '${value}'`);
+  return n;
+};
+
+interface RunFlags {
+  suite: string;
+  suitesDir?: string;
+  topology: string;
+  defect: string[];
+  junit?: string;
+  json?: string;
+  html?: string;
+  results?: string;
+  ttl: number;
+  workers: number;
+  retries: number;
+  order: Order;
+  keepOnFailure?: string | true;
+  gate: boolean;
+  launchConcurrency?: number;
+  launchTries: number;
 }
 
 /** Every suite expanded and every topology validated before anything is created. */
-function planGroups(suites: string[], topologyName: string, defects: string[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const unit of suites.map(planUnit)) {
-    const name = unit.topology ?? topologyName;
-    if (!groups.has(name)) groups.set(name, { topology: loadTopology(name, catalog(), defects), units: [] });
-    groups.get(name)!.units.push(unit);
+function planAll(f: RunFlags): { unit: ReturnType<typeof planUnits>[number]; topology: Topology }[] {
+  if (f.suitesDir) setSuitesDir(f.suitesDir);
+  const topologies = new Map<string, Topology>();
+  const topologyOf = (name: string) => topologies.get(name) ?? topologies.set(name, loadTopology(name, catalog(), f.defect)).get(name)!;
+  return resolveSuites(f.suite).flatMap(planUnits).map((unit) => ({ unit, topology: topologyOf(unit.topology ?? f.topology) }));
+}
+
+function printKept(r: RunReport): void {
+  for (const k of r.kept) {
+    process.stderr.write(`kept ${k.env} (failed unit ${k.unit}) until ${k.expires}; get onto its servers with:\n${k.commands.map((c) => `  ${c}\n`).join('')}`);
   }
-  return [...groups.values()];
 }
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('launch an environment, run suites against it, destroy it')
-    .requiredOption('--suite <names>', "suites to run: e.g. build, or build,reboot, or all")
+    .description('run suites on parallel workers, each with its own environment; destroy everything at the end')
+    .requiredOption('--suite <names>', 'suites to run: e.g. build, or build,reboot, or all')
+    .option('--suites-dir <dir>', 'folder of suites, relative to the project (default: suites)')
     .option('--topology <name>', 'topology under stacks/, or a path', DEFAULT_TOPOLOGY)
     .option('--defect <name>', 'provision a known defect (repeatable)', collect, [])
-    .option('--junit <file>', 'write JUnit XML here')
-    .option('--json <file>', 'write JSON results here')
+    .option('-w, --workers <n>', 'parallel workers, each with its own environment', count('--workers', 1, 16), 1)
+    .option('--retries <n>', 're-run a failed unit on a fresh environment up to n times; a pass then is reported flaky', count('--retries', 0, 5), 0)
+    .addOption(new Option('--order <order>', 'longest: slowest first from the duration history; given: as listed').choices(['longest', 'given']).default('longest'))
+    .option('--keep-on-failure [ttl]', `keep a failed unit's environment for debugging (default ${KEPT_TTL}), then the janitor removes it`)
+    .option('--no-gate', 'skip the health gate after each unit (environments are reused even if broken)')
+    .option('--launch-concurrency <n>', 'environments launched at once (default: min(workers, 2))', count('--launch-concurrency', 1, 16))
+    .option('--launch-tries <n>', 'launch attempts per environment before the worker gives up', count('--launch-tries', 1, 10), 3)
+    .option('--results <dir>', 'where report.json, junit.xml, report.html and evidence go (default: shakedown-results/<run>)')
+    .option('--junit <file>', 'also write JUnit XML here')
+    .option('--json <file>', 'also write JSON results here')
+    .option('--html <file>', 'also write the HTML summary here')
     .option('--ttl <duration>', 'objects expire after this even if the run is killed', parseDuration, RUN_TTL_MS)
-    .action(async (o: { suite: string; topology: string; defect: string[]; junit?: string; json?: string; ttl: number }) => {
-      const groups = planGroups(resolveSuites(o.suite), o.topology, o.defect);
+    .action(async (f: RunFlags) => {
+      const keepOnFailureMs = f.keepOnFailure === undefined ? undefined : parseDuration(f.keepOnFailure === true ? KEPT_TTL : f.keepOnFailure);
+      const units = planAll(f);
+      const run = newRunId();
+      const resultsDir = path.resolve(f.results ?? path.join('shakedown-results', run));
       const provider = new DockerProvider();
+      // Every image of every topology is checked before the first container: a missing one creates nothing.
+      const images = [...new Set(units.flatMap((u) => planServers(u.topology).map((s) => s.image)))];
+      await provider.preflight(images);
       await sweep(provider);
-      const { summary, exitCode } = await qualify({ groups, provider, run: newRunId(), ttlMs: o.ttl });
-      if (o.junit) write(o.junit, junitXml(summary.suites, `shakedown ${summary.run}`));
-      if (o.json) write(o.json, JSON.stringify(summary, null, 2) + '\n');
-      if (summary.error) process.stderr.write(`shakedown: ${summary.error}\n`);
+      mkdirSync(resultsDir, { recursive: true });
+      const { report, exitCode } = await qualify({
+        units,
+        provider,
+        run,
+        ttlMs: f.ttl,
+        workers: f.workers,
+        retries: f.retries,
+        order: f.order,
+        keepOnFailureMs,
+        launchConcurrency: f.launchConcurrency ?? Math.min(f.workers, 2),
+        launchTries: f.launchTries,
+        backoffMs: Number(process.env.SHAKEDOWN_LAUNCH_BACKOFF_MS ?? 2000),
+        gate: f.gate ? runGate() : undefined,
+        evidence: runEvidence(resultsDir),
+        progress: consoleProgress(f.workers),
+      });
+      report.resultsDir = resultsDir;
+      writeReports(report, resultsDir, { junit: f.junit, json: f.json, html: f.html });
+      printKept(report);
+      info({ run }, `results: ${path.relative(process.cwd(), resultsDir) || '.'}/report.html`);
+      if (report.error && report.outcome !== 'interrupted') process.stderr.write(`shakedown: ${report.error}\n`);
       process.exitCode = exitCode;
     });
+}
+
+export function write(file: string, content: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, content);
 }
