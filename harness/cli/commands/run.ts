@@ -107,7 +107,8 @@ export function registerRun(program: Command): void {
       report.resultsDir = resultsDir;
       writeReports(report, resultsDir, { junit: f.junit, json: f.json, html: f.html });
       printKept(report);
-      info({ run }, `results: ${path.relative(process.cwd(), resultsDir) || '.'}/report.html`);
+      const shown = path.relative(process.cwd(), resultsDir);
+      info({ run }, `results: ${shown.startsWith('..') ? resultsDir : shown}/report.html`);
       if (report.error && report.outcome !== 'interrupted') process.stderr.write(`shakedown: ${report.error}\n`);
       process.exitCode = exitCode;
     });
