@@ -35,6 +35,8 @@ export interface Timings {
 /** A set of servers that are up and reachable through the bastion. */
 export class RunningEnvironment {
   private destroyed = false;
+  /** When the last unit run on it ended: later units judge logs from there. */
+  lastUnitEnd?: Date;
 
   constructor(
     readonly record: EnvironmentRecord,

@@ -46,8 +46,9 @@ let injectedFailures = Number(process.env.SHAKEDOWN_FAIL_LAUNCHES ?? 0);
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const wake = () => (clearTimeout(t), resolve());
+    const t = setTimeout(() => (signal.removeEventListener('abort', wake), resolve()), ms);
+    signal.addEventListener('abort', wake, { once: true });
   });
 
 /** One worker: holds at most one environment, keeps it while it is fit, replaces it when not. */

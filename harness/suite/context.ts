@@ -14,6 +14,10 @@ export interface UnitContext {
   actionStartedAt?: Date;
   /** Set by markBroken(): the environment must not be reused. */
   broken?: string;
+  /** When the previous unit on this environment ended, if another unit used it first. */
+  previousUnitEnd?: Date;
+  /** Whatever the unit's spec files and action share (module state is shared by all workers). */
+  shared: Map<string, unknown>;
 }
 
 const storage = new AsyncLocalStorage<UnitContext>();
@@ -53,4 +57,22 @@ export function actionStart(): Date | undefined {
  */
 export function markBroken(reason: string): void {
   unitContext().broken ??= reason;
+}
+
+/**
+ * When the unit before this one on the same environment ended, if there was one: what it did to
+ * the servers (killed daemons on purpose, say) is its business, so log checks judge from here.
+ */
+export function previousUnitEnd(): Date | undefined {
+  return unitContext().previousUnitEnd;
+}
+
+/**
+ * State shared by a unit's spec files and its action, e.g. a note written before a reboot and
+ * read after it. Module-level variables would be shared by every worker in the process.
+ */
+export function unitShared<T>(key: string, init: () => T): T {
+  const shared = unitContext().shared;
+  if (!shared.has(key)) shared.set(key, init());
+  return shared.get(key) as T;
 }

@@ -63,6 +63,7 @@ async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string
     const abort = () => runner.abort();
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
+    runner.on('end', () => signal?.removeEventListener('abort', abort));
     runner.on('pass', record('passed')).on('fail', record('failed')).on('pending', record('skipped'));
   });
   mocha.dispose();
@@ -85,8 +86,14 @@ export interface UnitRun {
 /** Runs a unit's steps in order; after a failed action the rest of the unit is reported as skipped. */
 export function runUnit(unit: Unit, env: RunningEnvironment, opts: RunUnitOptions = {}): Promise<UnitRun> {
   // Specs and actions (a suite's own action module too) see the environment through the same API.
-  const ctx: UnitContext = { env, suiteStartedAt: new Date() };
-  return withUnitContext(ctx, async () => ({ results: await runSteps(unit, env, ctx, opts), broken: ctx.broken }));
+  const ctx: UnitContext = { env, suiteStartedAt: new Date(), previousUnitEnd: env.lastUnitEnd, shared: new Map() };
+  return withUnitContext(ctx, async () => {
+    try {
+      return { results: await runSteps(unit, env, ctx, opts), broken: ctx.broken };
+    } finally {
+      env.lastUnitEnd = new Date();
+    }
+  });
 }
 
 async function runSteps(unit: Unit, env: RunningEnvironment, ctx: UnitContext, opts: RunUnitOptions): Promise<SuiteResult[]> {
