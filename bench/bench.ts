@@ -3,7 +3,8 @@ import { catalog } from '../harness/images/catalog.js';
 import { setLogLevel } from '../harness/log.js';
 import { DockerProvider } from '../harness/provider/docker/docker-provider.js';
 import { loadTopology } from '../harness/topology/load.js';
-import { benchLifecycle, benchRunAll } from './lifecycle.js';
+import { benchLifecycle } from './lifecycle.js';
+import { benchReplacement, benchSkew, benchWorkers } from './workers.js';
 import { rawLaunch } from './raw-testcontainers.js';
 import { emit, summarize } from './stats.js';
 
@@ -20,7 +21,7 @@ const ready: number[] = [];
 const sshReady: number[] = [];
 const destroy: number[] = [];
 let perCommand: number[] = [];
-for (let i = 0; i < RUNS; i++) {
+for (let i = 0; i < RUNS && process.env.BENCH_ONLY_WORKERS !== '1'; i++) {
   const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000 });
   ready.push(env.timings.readyMs);
   sshReady.push(env.timings.sshReadyMs);
@@ -52,5 +53,7 @@ emit('raw testcontainers: same 5 containers to sshd listening (Wait.forListening
 emit('raw testcontainers: stop', 'ms', summarize(rawDestroy));
 
 await benchLifecycle(provider, Number(process.env.BENCH_LIFECYCLE_RUNS ?? 5));
-if (process.env.BENCH_SKIP_ALL !== '1') benchRunAll();
+benchReplacement();
+benchSkew(2);
+if (process.env.BENCH_SKIP_ALL !== '1') benchWorkers([1, 2, 4]);
 process.exit(0);

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { launchEnvironment } from '../harness/environment/launch.js';
 import { rebootServer, relaunchServer } from '../harness/environment/lifecycle.js';
 import { catalog } from '../harness/images/catalog.js';
@@ -27,11 +26,4 @@ export async function benchLifecycle(provider: Provider, runs: number): Promise<
   } finally {
     await env.destroy();
   }
-}
-
-/** Wall time of the whole qualification on one worker, through the CLI as a user runs it. */
-export function benchRunAll(): void {
-  const started = Date.now();
-  const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'shakedown.js'), '--quiet', 'run', '--suite', 'all'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  emit('run --suite all, one worker (wall time)', 'ms', { n: 1, value: Date.now() - started, exitCode: r.status });
 }

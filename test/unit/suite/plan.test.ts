@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { planUnit } from '../../../harness/suite/plan.js';
+import { planUnit, planUnits } from '../../../harness/suite/plan.js';
 
 describe('suite/plan', () => {
   it('a plain suite is one step named after it', () => {
@@ -23,5 +23,17 @@ describe('suite/plan', () => {
     assert.ok(action.kind === 'action' && action.action === 'reboot');
     const before = unit.steps[0]!;
     assert.ok(before.kind === 'specs' && before.files.every((f) => f.endsWith('.before.spec.js')));
+  });
+
+  it('splits a plain suite into one unit per spec file, and keeps a lifecycle suite whole', () => {
+    const functional = planUnits('functional');
+    assert.deepEqual(functional.map((u) => u.name), ['functional/backup-restore', 'functional/load-balancing', 'functional/self-healing']);
+    assert.ok(functional.every((u) => u.steps.length === 1 && u.steps[0]!.kind === 'specs' && u.steps[0]!.files.length === 1));
+    assert.deepEqual(planUnits('reboot').map((u) => [u.name, u.steps.length]), [['reboot', planUnit('reboot').steps.length]]);
+  });
+
+  it('carries what a suite declares it breaks', () => {
+    assert.match(planUnit('failover').breaks ?? '', /replica promoted/);
+    assert.equal(planUnit('reboot').breaks, undefined);
   });
 });

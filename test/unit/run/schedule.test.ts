@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { lowerBoundMs, orderUnits, simulateMakespan } from '../../../harness/run/schedule.js';
+
+const u = (name: string, expectedMs?: number) => ({ name, expectedMs });
+
+describe('run/schedule', () => {
+  it('orders unknown units first, then the longest known first, ties in the given order', () => {
+    const order = orderUnits([u('a', 10), u('b'), u('c', 30), u('d', 10), u('e')], 'longest').map((x) => x.name);
+    assert.deepEqual(order, ['b', 'e', 'c', 'a', 'd']);
+  });
+
+  it('keeps the given order when asked', () => {
+    assert.deepEqual(orderUnits([u('a', 1), u('b', 9)], 'given').map((x) => x.name), ['a', 'b']);
+  });
+
+  it('bounds the makespan by the longest unit or the average load, whichever is larger', () => {
+    assert.equal(lowerBoundMs([80, 10, 10], 2), 80);
+    assert.equal(lowerBoundMs([30, 30, 30, 30], 2), 60);
+    assert.equal(lowerBoundMs([], 3), 0);
+  });
+
+  it('longest-first beats first-come order on a skewed set, and meets the bound there', () => {
+    const skewed = [3, 3, 3, 3, 3, 3, 3, 3, 24];
+    const fifo = simulateMakespan(skewed, 2);
+    const lpt = simulateMakespan(orderUnits(skewed.map((d, i) => u(String(i), d)), 'longest').map((x) => x.expectedMs!), 2);
+    assert.equal(fifo, 36);
+    assert.equal(lpt, 24);
+    assert.equal(lpt, lowerBoundMs(skewed, 2));
+  });
+});
