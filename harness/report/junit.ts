@@ -1,24 +1,219 @@
-import type { SuiteResult } from '../suite/runner.js';
+import path from 'node:path';
+import type { Attempt, Evidence, RunReport, UnitReport } from '../run/results.js';
+import type { SuiteResult, TestResult } from '../suite/runner.js';
+import { seconds } from './duration.js';
+import { esc, firstLine } from './escape.js';
+import { phaseName } from './phase-name.js';
 
-const esc = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+/** One <testcase> as text, and what it adds to the counts. */
+interface Case {
+  xml: string;
+  state: 'passed' | 'failed' | 'error' | 'skipped';
+}
+
+const count = (cases: Case[]): Counts => ({
+  tests: cases.length,
+  failures: cases.filter((c) => c.state === 'failed').length,
+  errors: cases.filter((c) => c.state === 'error').length,
+  skipped: cases.filter((c) => c.state === 'skipped').length,
+});
+
+const countsAttrs = (c: Counts) => `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`;
 
 /** JUnit XML, one <testsuite> per phase ("build", "functional after reboot") and one <testcase> per test. */
 export function junitXml(results: SuiteResult[], name = 'shakedown'): string {
-  const count = (r: SuiteResult, s: string) => r.tests.filter((t) => t.state === s).length;
+  const n = (r: SuiteResult, s: string) => r.tests.filter((t) => t.state === s).length;
   const suites = results.map((r) => {
     const cases = r.tests.map((t) => {
       const body =
-        t.state === 'failed' ? `<failure message="${esc((t.error ?? '').split('\n')[0]!)}">${esc(t.error ?? '')}</failure>` : t.state === 'skipped' ? '<skipped/>' : '';
-      return `    <testcase classname="${esc(r.phase)}" name="${esc(t.fullTitle)}" time="${(t.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
+        t.state === 'failed' ? `<failure message="${esc(firstLine(t.error ?? ''))}">${esc(t.error ?? '')}</failure>` : t.state === 'skipped' ? '<skipped/>' : '';
+      return `    <testcase classname="${esc(r.phase)}" name="${esc(t.fullTitle)}" time="${seconds(t.durationMs)}">${body}</testcase>`;
     });
     return [
-      `  <testsuite name="${esc(r.phase)}" tests="${r.tests.length}" failures="${count(r, 'failed')}" skipped="${count(r, 'skipped')}" time="${(r.durationMs / 1000).toFixed(3)}">`,
+      `  <testsuite name="${esc(r.phase)}" tests="${r.tests.length}" failures="${n(r, 'failed')}" skipped="${n(r, 'skipped')}" time="${seconds(r.durationMs)}">`,
       ...cases,
       '  </testsuite>',
     ].join('\n');
   });
-  const total = results.reduce((n, r) => n + r.tests.length, 0);
-  const failures = results.reduce((n, r) => n + count(r, 'failed'), 0);
+  const total = results.reduce((k, r) => k + r.tests.length, 0);
+  const failures = results.reduce((k, r) => k + n(r, 'failed'), 0);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${total}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/**
+ * JUnit XML for a whole run, in the dialect Jenkins and GitLab read. Each unit's phases come from
+ * the last attempt that ran tests, one <testsuite> each ("functional/backup-restore",
+ * "reboot › build after reboot"), with the unit's outcome as a property. A test that failed on an
+ * earlier attempt carries that failure as Maven Surefire's <flakyFailure> (or <rerunFailure> when
+ * it failed again), so CI shows it as flaky rather than hiding the retry. A failed test's
+ * <system-out> lists its evidence as `[[ATTACHMENT|path]]` lines, the Jenkins attachments
+ * convention, with absolute paths under the results directory.
+ */
+export function junitReport(report: RunReport): string {
+  const root = path.resolve(report.resultsDir ?? '.');
+  const suites = report.units.flatMap((u) => unitSuites(u, root));
+  const total = suites.reduce<Counts>(
+    (t, s) => ({ tests: t.tests + s.counts.tests, failures: t.failures + s.counts.failures, errors: t.errors + s.counts.errors, skipped: t.skipped + s.counts.skipped }),
+    { tests: 0, failures: 0, errors: 0, skipped: 0 },
+  );
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="shakedown ${esc(report.run)}" ${countsAttrs(total)} time="${seconds(report.totalMs)}">`,
+    ...suites.map((s) => s.xml),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+interface Suite {
+  name: string;
+  cases: Case[];
+  durationMs: number;
+  startedAt?: string;
+  out: string[];
+}
+
+function unitSuites(u: UnitReport, root: string): { xml: string; counts: Counts }[] {
+  const last = u.attempts.at(-1);
+  // A unit lost to infrastructure is reported as that alone, whatever an earlier attempt ran.
+  const ran = u.outcome === 'infra' ? undefined : [...u.attempts].reverse().find((a) => a.phases.length > 0);
+  const suites = ran ? phaseSuites(u, ran, root) : [];
+  if (!ran || stoppedShort(u)) {
+    if (!suites.length) suites.push({ name: u.unit, durationMs: last?.durationMs ?? 0, startedAt: last?.startedAt, out: [], cases: [] });
+    const into = suites.at(-1)!;
+    into.cases.push(stopCase(u, into.name, root));
+  }
+  const props = properties(u, ran ?? last);
+  return suites.map((s) => ({ xml: suiteXml(s, props), counts: count(s.cases) }));
+}
+
+/** Whether the unit, or its last attempt, ended without its tests having their say. */
+const stoppedShort = (u: UnitReport) =>
+  [u.outcome, u.attempts.at(-1)?.outcome].some((o) => o === 'infra' || o === 'interrupted');
+
+function phaseSuites(u: UnitReport, ran: Attempt, root: string): Suite[] {
+  const earlier = u.attempts.slice(0, u.attempts.indexOf(ran));
+  const suites = ran.phases.map((p) => {
+    const name = phaseName(u, p.phase);
+    return { name, durationMs: p.durationMs, startedAt: ran.startedAt, out: [] as string[], cases: p.tests.map((t) => testCase(name, t, ran, earlier, root)) };
+  });
+  suites[0]?.out.push(...unmatchedFailures(earlier, ran, root));
+  return suites;
+}
+
+function suiteXml(s: Suite, props: string): string {
+  const started = new Date(s.startedAt ?? NaN);
+  // JUnit's schema wants a timestamp without a zone; ours are UTC.
+  const stamp = Number.isNaN(started.getTime()) ? '' : ` timestamp="${started.toISOString().slice(0, 19)}"`;
+  return [
+    `  <testsuite name="${esc(s.name)}" ${countsAttrs(count(s.cases))} time="${seconds(s.durationMs)}"${stamp}>`,
+    props,
+    ...s.cases.map((c) => c.xml),
+    ...(s.out.length ? [`    <system-out>${esc(s.out.join('\n'))}</system-out>`] : []),
+    '  </testsuite>',
+  ].join('\n');
+}
+
+function properties(u: UnitReport, a: Attempt | undefined): string {
+  const props: [string, string | number | undefined][] = [
+    ['shakedown.unit', u.unit],
+    ['shakedown.outcome', u.outcome],
+    ['shakedown.attempts', u.attempts.length],
+    ['shakedown.worker', a?.worker],
+    ['shakedown.env', a?.env],
+    ['shakedown.broke', a?.broke],
+  ];
+  const lines = props.filter(([, v]) => v !== undefined).map(([k, v]) => `      <property name="${k}" value="${esc(String(v))}"/>`);
+  return ['    <properties>', ...lines, '    </properties>'].join('\n');
+}
+
+/** The same test in another attempt: same phase, and same full title or (for an action step, whose title carries a timing) same title. */
+const sameTest = (a: TestResult, b: TestResult) => a.phase === b.phase && (a.fullTitle === b.fullTitle || a.title === b.title);
+
+function earlierFailures(earlier: Attempt[], t: TestResult): { attempt: Attempt; test: TestResult }[] {
+  return earlier.flatMap((attempt) => {
+    const test = attempt.phases.flatMap((p) => p.tests).find((e) => e.state === 'failed' && sameTest(e, t));
+    return test ? [{ attempt, test }] : [];
+  });
+}
+
+function testCase(classname: string, t: TestResult, ran: Attempt, earlier: Attempt[], root: string): Case {
+  const open = `    <testcase classname="${esc(classname)}" name="${esc(t.fullTitle)}" time="${seconds(t.durationMs)}"`;
+  const reruns = earlierFailures(earlier, t);
+  if (t.state === 'skipped') return { state: 'skipped', xml: `${open}><skipped${t.error ? ` message="${esc(firstLine(t.error))}"` : ''}/></testcase>` };
+  if (t.state === 'passed') {
+    if (!reruns.length) return { state: 'passed', xml: `${open}/>` };
+    return { state: 'passed', xml: [`${open}>`, ...reruns.map((r) => rerunXml('flakyFailure', r.attempt, r.test, root)), '    </testcase>'].join('\n') };
+  }
+  const error = t.error ?? '';
+  return {
+    state: 'failed',
+    xml: [
+      `${open}>`,
+      `      <failure message="${esc(firstLine(error))}" type="test-failure">${esc(error)}</failure>`,
+      ...reruns.map((r) => rerunXml('rerunFailure', r.attempt, r.test, root)),
+      `      <system-out>${esc(evidenceLines(ran.evidence, root).concat(error).join('\n'))}</system-out>`,
+      '    </testcase>',
+    ].join('\n'),
+  };
+}
+
+/** Surefire's record of one earlier run of a test: message and type, the error as its stack trace, that attempt's evidence. */
+function rerunXml(tag: 'flakyFailure' | 'rerunFailure', a: Attempt, t: TestResult, root: string): string {
+  const error = t.error ?? '';
+  const out = evidenceLines(a.evidence, root);
+  return [
+    `      <${tag} message="${esc(firstLine(error))}" type="test-failure">`,
+    `        <stackTrace>${esc(`${attemptLabel(a)}\n${error}`)}</stackTrace>`,
+    ...(out.length ? [`        <system-out>${esc(out.join('\n'))}</system-out>`] : []),
+    `      </${tag}>`,
+  ].join('\n');
+}
+
+/** The one test case of a unit that could not finish: no environment, or a signal. */
+function stopCase(u: UnitReport, classname: string, root: string): Case {
+  const last = u.attempts.at(-1);
+  const type = u.outcome === 'interrupted' || last?.outcome === 'interrupted' ? 'interrupted' : 'infrastructure';
+  const message = last?.error ?? (type === 'interrupted' ? 'interrupted before it began' : 'no environment could be had');
+  const history = u.attempts.map((a) => `${attemptLabel(a)}: ${a.outcome}${a.error ? `: ${a.error}` : ''}`);
+  const out = evidenceLines(last?.evidence, root);
+  return {
+    state: 'error',
+    xml: [
+      `    <testcase classname="${esc(classname)}" name="${esc(`${u.unit}: ${type}`)}" time="${seconds(last?.durationMs ?? 0)}">`,
+      `      <error message="${esc(firstLine(message))}" type="${type}">${esc([message, ...(history.length ? ['', ...history] : [])].join('\n'))}</error>`,
+      ...(out.length ? [`      <system-out>${esc(out.join('\n'))}</system-out>`] : []),
+      '    </testcase>',
+    ].join('\n'),
+  };
+}
+
+/** Earlier failures no final test case can carry (a test that no longer ran, an attempt lost to infrastructure), for the suite's <system-out>. */
+function unmatchedFailures(earlier: Attempt[], ran: Attempt, root: string): string[] {
+  const final = ran.phases.flatMap((p) => p.tests);
+  return earlier.flatMap((a) => {
+    const lost = a.phases.flatMap((p) => p.tests).filter((e) => e.state === 'failed' && !final.some((t) => sameTest(e, t)));
+    const lines = lost.map((e) => `${attemptLabel(a)}: ${e.fullTitle}: ${e.error ?? ''}`);
+    if (a.error) lines.push(`${attemptLabel(a)}: ${a.outcome}: ${a.error}`);
+    return lines.length ? [...lines, ...evidenceLines(a.evidence, root)] : [];
+  });
+}
+
+const attemptLabel = (a: Attempt) => `attempt ${a.attempt} (worker ${a.worker}${a.env ? `, env ${a.env}` : ''})`;
+
+/** `[[ATTACHMENT|/abs/path]]` per evidence file, and a line per server that could not be reached. */
+function evidenceLines(e: Evidence | undefined, root: string): string[] {
+  if (!e) return [];
+  const attach = (rel: string) => `[[ATTACHMENT|${path.resolve(root, rel)}]]`;
+  return [
+    attach(path.posix.join(e.dir, 'failure.txt')),
+    ...e.servers.flatMap((s) => [...s.files.map(attach), ...(s.error ? [`${s.server}: evidence incomplete: ${s.error}`] : [])]),
+  ];
 }
