@@ -1,20 +1,35 @@
-import { info } from '../log.js';
+import { collectEvidence, evidenceDirName, failureText } from '../report/evidence.js';
+import { Progress } from '../report/progress.js';
+import { setLogLevel } from '../log.js';
+import { checkHealth, healthBaseline, type HealthBaseline } from './health.js';
 import type { CollectEvidence } from './unit-run.js';
 import type { ProgressSink } from './timeline.js';
 import type { Gate } from './worker.js';
 
-export function consoleProgress(_workers: number): ProgressSink {
+/**
+ * On a terminal, a block of per-worker lines redrawn in place (log lines would tear it, so they
+ * are held back); otherwise quiet: one line per finished unit beside the usual log lines.
+ */
+export function consoleProgress(workers: number, stream: NodeJS.WriteStream = process.stderr): ProgressSink {
+  const tty = stream.isTTY === true;
+  if (tty) setLogLevel({ quiet: true });
+  const progress = new Progress(workers, { tty, stream });
   return {
-    set: () => undefined,
-    unitDone: (w, unit, outcome, ms) => info({ worker: w }, `${unit} ${outcome} ${(ms / 1000).toFixed(1)} s`),
-    stop: () => undefined,
+    set: (w, state, label) => progress.set(w, state, label),
+    unitDone: (w, unit, outcome, ms) => progress.unitDone(w, unit, outcome, ms),
+    stop: () => {
+      progress.stop();
+      if (tty) setLogLevel({ quiet: false });
+    },
   };
 }
 
-export function runGate(): Gate | undefined {
-  return undefined;
+/** The health gate: reachable through the bastion, no new failed units, no full disk, the topology's invariants. */
+export function runGate(): Gate {
+  return { baseline: healthBaseline, check: (env, baseline) => checkHealth(env, baseline as HealthBaseline) };
 }
 
-export function runEvidence(_dir: string): CollectEvidence | undefined {
-  return undefined;
+/** Evidence bundles under the results directory, one folder per failed attempt. */
+export function runEvidence(resultsDir: string): CollectEvidence {
+  return (env, o) => collectEvidence(env, { since: o.since, resultsDir, dir: evidenceDirName(o.unit, o.attempt), failure: failureText(o.phases) });
 }
