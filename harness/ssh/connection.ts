@@ -49,7 +49,7 @@ export class SshConnection {
     for (;;) {
       attempt++;
       try {
-        const sock = opts.via ? await opts.via.forward(endpoint.host, endpoint.port) : undefined;
+        const sock = opts.via ? await opts.via.forward(endpoint.host, endpoint.port, Math.max(1000, opts.deadline - Date.now())) : undefined;
         const client = await handshake(endpoint, creds, sock, opts.deadline);
         debug({ ...opts.ctx, server: endpoint.server }, `connected after ${attempt} attempt(s)`);
         return new SshConnection(endpoint.server, client);
@@ -70,28 +70,59 @@ export class SshConnection {
     return !this.closed;
   }
 
-  /** A TCP channel from this server to host:port, as `ssh -J` uses. */
-  forward(host: string, port: number): Promise<Duplex> {
+  /**
+   * A TCP channel from this server to host:port, as `ssh -J` uses. Bounded like exec(): the
+   * request waits on this server's connect(), which can take minutes for an unreachable host.
+   */
+  forward(host: string, port: number, timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): Promise<Duplex> {
     return new Promise((resolve, reject) => {
-      this.client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => (err ? reject(err) : resolve(stream)));
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        reject(new TransportError('timeout', this.server, `${this.server}: could not open a channel to ${host}:${port} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const opened = (err: Error | undefined, stream: ssh2.ClientChannel) => {
+        if (settled) return stream?.destroy();
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve(stream);
+      };
+      try {
+        this.client.forwardOut('127.0.0.1', 0, host, port, opened);
+      } catch (error) {
+        opened(error as Error, undefined as never);
+      }
     });
   }
 
-  /** Runs a command; never throws for a non-zero exit, only for transport failures. */
+  /**
+   * Runs a command; never throws for a non-zero exit, only for transport failures. The timeout
+   * covers opening the channel too: a server cut off from the network never answers that request,
+   * and ssh2 only gives up on it when keepalives fail, half a minute later.
+   */
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     if (this.closed) return Promise.reject(lost(this.server, command));
     return new Promise((resolve, reject) => {
-      this.client.exec(command, (err, stream) => {
-        if (err) return reject(classifySshError(this.server, err));
+      let settled = false;
+      let channel: ssh2.ClientChannel | undefined;
+      const timer = setTimeout(() => {
+        settled = true;
+        channel?.close();
+        const what = channel ? 'did not finish' : 'did not start (no answer to the channel request)';
+        reject(new TransportError('timeout', this.server, `${this.server}: \`${command}\` ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const opened = (err: Error | undefined, stream: ssh2.ClientChannel) => {
+        if (settled) return stream?.close();
+        if (err) {
+          settled = true;
+          clearTimeout(timer);
+          return reject(classifySshError(this.server, err));
+        }
+        channel = stream;
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
-        let settled = false;
-        const timer = setTimeout(() => {
-          settled = true;
-          stream.close();
-          reject(new TransportError('timeout', this.server, `${this.server}: \`${command}\` did not finish within ${timeoutMs} ms`));
-        }, timeoutMs);
         stream.on('data', (d: Buffer) => out.push(d));
         stream.stderr.on('data', (d: Buffer) => errOut.push(d));
         stream.on('close', (code: number | null) => {
@@ -102,7 +133,15 @@ export class SshConnection {
           resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8'), code: code ?? null });
         });
         stream.end(opts.stdin ?? undefined);
-      });
+      };
+      try {
+        this.client.exec(command, opened);
+      } catch {
+        // ssh2 throws 'Not connected' when the socket has gone but its close event has not come yet.
+        settled = true;
+        clearTimeout(timer);
+        reject(lost(this.server, command));
+      }
     });
   }
 

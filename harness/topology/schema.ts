@@ -9,12 +9,24 @@ const volume = z
   })
   .strict();
 
+const nonBlank = z.string().regex(/\S/, 'must not be empty');
+
+/** A fact about a healthy server of the role: a shell command, run as root, that exits 0. */
+const invariant = z
+  .object({
+    name: nonBlank,
+    command: nonBlank,
+  })
+  .strict();
+
 const role = z
   .object({
     image: name,
     count: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16'),
     volumes: z.array(volume).default([]),
     publish: z.array(z.number().int().min(1).max(65535)).default([]),
+    /** Checked by the health gate after every unit: a server that breaks one is replaced. */
+    invariants: z.array(invariant).default([]),
   })
   .strict();
 
@@ -34,3 +46,4 @@ export type TopologyInput = z.input<typeof topologySchema>;
 export type Topology = z.output<typeof topologySchema>;
 export type RoleSpec = z.output<typeof role>;
 export type VolumeSpec = z.output<typeof volume>;
+export type Invariant = z.output<typeof invariant>;

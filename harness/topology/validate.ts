@@ -42,6 +42,9 @@ export function validateTopology(raw: unknown, catalog: Catalog, source: string)
     }
     const paths = role.volumes.map((v) => v.path);
     if (new Set(paths).size !== paths.length) fail(`roles.${roleName}.volumes`, 'two volumes share a mount path');
+    role.invariants.forEach((inv, i) => {
+      if (role.invariants.findIndex((o) => o.name === inv.name) < i) fail(`roles.${roleName}.invariants.${i}.name`, `'${inv.name}' is used twice; invariant names must be unique within a role`);
+    });
   }
   topology.defects.forEach((d, i) => {
     if (!catalog.defects.includes(d)) fail(`defects.${i}`, `unknown defect '${d}' (known: ${catalog.defects.join(', ')})`);

@@ -15,14 +15,17 @@ export class ServerContainer extends GenericContainer {
       .withHostname(spec.name)
       .withLabels(labels)
       .withNetworkMode(network)
-      .withTmpFs({ '/run': 'rw,nosuid,nodev,mode=755', '/run/lock': 'rw,nosuid,nodev,noexec' })
+      // Sized like a real server's /run (a fraction of RAM): a full /run is a real failure a test can
+      // cause, and a tmpfs without a limit would let one server eat the host's memory.
+      .withTmpFs({ '/run': 'rw,nosuid,nodev,mode=755,size=64m', '/run/lock': 'rw,nosuid,nodev,noexec,size=5m' })
       .withBindMounts([
         { source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'ro' },
         ...spec.volumes.map((v) => ({ source: volumeName(v.name), target: v.path, mode: 'rw' as const })),
       ])
-      // A real server's root can sandbox services (mount namespaces) and see every process's sockets;
-      // without these two, systemd hardening fails and `ss -p` cannot name non-root listeners.
-      .withAddedCapabilities('SYS_ADMIN', 'SYS_PTRACE')
+      // A real server's root can sandbox services (mount namespaces), see every process's sockets and
+      // manage its own network: without these, systemd hardening fails, `ss -p` cannot name non-root
+      // listeners, and `ip link set eth0 down` (an admin cutting the server off) is refused.
+      .withAddedCapabilities('SYS_ADMIN', 'SYS_PTRACE', 'NET_ADMIN')
       .withWaitStrategy(Wait.forLogMessage(CONSOLE_END))
       .withStartupTimeout(LAUNCH_TIMEOUT_MS);
     this.createOpts.Tty = true;

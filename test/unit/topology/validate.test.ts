@@ -36,6 +36,24 @@ describe('topology/validate', () => {
     const t = validateTopology(base(), catalog, 'mini.yml');
     assert.equal(t.version, 'v1');
     assert.deepEqual(t.roles.web!.volumes, []);
+    assert.deepEqual(t.roles.web!.invariants, []);
+  });
+
+  it('keeps a role\'s invariants in order', () => {
+    const invariants = [
+      { name: 'nginx runs', command: 'systemctl is-active --quiet nginx' },
+      { name: 'site answers', command: 'curl -fsS http://localhost/health' },
+    ];
+    const t = validateTopology({ ...base(), roles: { ...base().roles, web: { image: 'web', count: 1, invariants } } }, catalog, 'mini.yml');
+    assert.deepEqual(t.roles.web!.invariants, invariants);
+  });
+
+  it('every role of the real stacks declares invariants', () => {
+    for (const stack of ['platform.yml', 'platform-ha.yml']) {
+      const raw = parse(readFileSync(path.join(projectRoot, 'stacks', stack), 'utf8'));
+      const t = validateTopology(raw, { ...catalog, images: [...catalog.images, 'replica'] }, `stacks/${stack}`);
+      for (const [name, role] of Object.entries(t.roles)) assert.ok(role.invariants.length > 0, `${stack}: role ${name} has no invariants`);
+    }
   });
 
   describe('rejects bad input with a one-line message naming the field', () => {
@@ -49,6 +67,21 @@ describe('topology/validate', () => {
     it('unknown defect', () => assertBadInput(broken((t) => (t.defects = ['config-file-mode', 'nope'])), /defects\.1: unknown defect 'nope'/));
     it('two volumes on one path', () =>
       assertBadInput(broken((t) => (t.roles.web.volumes = [{ name: 'a', path: '/srv' }, { name: 'b', path: '/srv' }])), /roles\.web\.volumes:/));
+    it('invariant with an empty name', () =>
+      assertBadInput(broken((t) => (t.roles.web.invariants = [{ name: '', command: 'true' }])), /roles\.web\.invariants\.0\.name: must not be empty/));
+    it('invariant with a blank command', () =>
+      assertBadInput(broken((t) => (t.roles.web.invariants = [{ name: 'ok', command: '  ' }])), /roles\.web\.invariants\.0\.command: must not be empty/));
+    it('invariant without a command', () =>
+      assertBadInput(broken((t) => (t.roles.web.invariants = [{ name: 'ok' }])), /roles\.web\.invariants\.0\.command: /));
+    it('unknown key in an invariant', () =>
+      assertBadInput(broken((t) => (t.roles.web.invariants = [{ name: 'ok', command: 'true', sudo: true }])), /roles\.web\.invariants\.0: unknown key 'sudo'/));
+    it('invariants not a list', () =>
+      assertBadInput(broken((t) => (t.roles.web.invariants = 'systemctl is-active nginx')), /roles\.web\.invariants: /));
+    it('two invariants of a role with one name', () =>
+      assertBadInput(
+        broken((t) => (t.roles.web.invariants = [{ name: 'up', command: 'true' }, { name: 'other', command: 'true' }, { name: 'up', command: 'false' }])),
+        /roles\.web\.invariants\.2\.name: 'up' is used twice/,
+      ));
     it('not an object at all', () => assertBadInput(() => validateTopology(null, catalog, 'mini.yml'), /mini\.yml: \(top level\)/));
   });
 
