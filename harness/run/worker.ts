@@ -108,6 +108,8 @@ export class Worker {
   }
 
   private async launchOnce(topology: Topology): Promise<RunningEnvironment> {
+    // A launch that waited in the queue past an interrupt must not start: the cleanup has already run.
+    if (this.s.signal.aborted) throw new InterruptedError('interrupted before launch');
     if (injectedFailures > 0) {
       injectedFailures--;
       throw new InfrastructureError('injected launch failure (SHAKEDOWN_FAIL_LAUNCHES)');

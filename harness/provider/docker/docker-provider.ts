@@ -5,9 +5,29 @@ import type { HostKey } from '../../ssh/keys.js';
 import { LABEL, ownerLabels, type Owner } from '../labels.js';
 import type { LaunchedServer, LaunchRequest, Leftover, Provider, ServerSpec } from '../provider.js';
 import { CONSOLE_END, hostKeyFromConsole } from './console.js';
-import { classifyDockerError, dockerCall, engine, isNotFound } from './engine.js';
+import { classifyDockerError, dockerCall, engine, isNotFound, isRemovalInProgress } from './engine.js';
 import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
+
+const REMOVAL_WAIT_MS = 60_000;
+
+/**
+ * Waits until a container another party is removing is gone: its network and volumes can be
+ * removed only then, and two sweeps at once (two runs starting together) must both succeed.
+ */
+async function removedElsewhere(docker: Dockerode, id: string): Promise<void> {
+  const deadline = Date.now() + REMOVAL_WAIT_MS;
+  for (;;) {
+    try {
+      await docker.getContainer(id).inspect();
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    if (Date.now() > deadline) throw new InfrastructureError(`container ${id.slice(0, 12)}: its removal, begun elsewhere, did not finish within ${REMOVAL_WAIT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 const names = {
   network: (env: string) => `sd-${env}`,
@@ -132,8 +152,9 @@ export class DockerProvider implements Provider {
     const { docker } = await engine();
     const gone = (e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e));
     const of = (kind: Leftover['kind']) => leftovers.filter((l) => l.kind === kind);
+    const elsewhere = (id: string) => (e: unknown) => (isRemovalInProgress(e) ? removedElsewhere(docker, id) : gone(e));
     await dockerCall('remove containers', () =>
-      Promise.all(of('container').map((c) => docker.getContainer(c.id).remove({ force: true }).catch(gone))),
+      Promise.all(of('container').map((c) => docker.getContainer(c.id).remove({ force: true }).catch(elsewhere(c.id)))),
     );
     await dockerCall('remove networks', () => Promise.all(of('network').map((n) => docker.getNetwork(n.id).remove().catch(gone))));
     await dockerCall('remove volumes', () => Promise.all(of('volume').map((v) => docker.getVolume(v.id).remove().catch(gone))));

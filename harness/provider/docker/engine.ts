@@ -67,3 +67,9 @@ export async function dockerCall<T>(doing: string, call: () => Promise<T>): Prom
 export function isNotFound(error: unknown): boolean {
   return (error as DockerError).statusCode === 404;
 }
+
+/** Someone else is removing this container: another sweep, or the destroy of a run that was killed meanwhile. */
+export function isRemovalInProgress(error: unknown): boolean {
+  const e = error as DockerError;
+  return e.statusCode === 409 && /already in progress/.test(e.json?.message ?? e.message ?? '');
+}

@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { isRemovalInProgress } from '../../../../harness/provider/docker/engine.js';
+
+/** Errors shaped as dockerode gives them: the HTTP status, and Docker's message in `json`. */
+const dockerError = (statusCode: number, message: string) => Object.assign(new Error(`(HTTP code ${statusCode}) ${message}`), { statusCode, json: { message } });
+
+describe('provider/docker/engine: isRemovalInProgress', () => {
+  it('knows a container someone else is removing', () =>
+    assert.equal(isRemovalInProgress(dockerError(409, 'removal of container 3ac84808b54f is already in progress')), true));
+
+  it('is not fooled by other conflicts or by a container already gone', () => {
+    assert.equal(isRemovalInProgress(dockerError(409, 'remove sd-e1-web-1-data: volume is in use')), false);
+    assert.equal(isRemovalInProgress(dockerError(404, 'No such container: 3ac84808b54f')), false);
+  });
+});
