@@ -56,8 +56,12 @@ async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string
   const mocha = new Mocha({ timeout: TEST_TIMEOUT_MS, reporter, color: process.stdout.isTTY });
   await loadFresh(mocha, step.files);
   const tests: TestResult[] = [];
-  const record = (state: TestResult['state']) => (test: Mocha.Test, err?: Error) =>
-    tests.push({ suite: step.suite, phase: step.phase, title: test.title, fullTitle: test.fullTitle(), state, durationMs: test.duration ?? 0, error: err?.message });
+  // A test cut off by an interrupt (its environment destroyed under it) did not fail: it was not finished.
+  const record = (state: TestResult['state']) => (test: Mocha.Test, err?: Error) => {
+    const cut = state === 'failed' && signal?.aborted;
+    const error = cut ? `interrupted: ${err?.message ?? ''}` : err?.message;
+    tests.push({ suite: step.suite, phase: step.phase, title: test.title, fullTitle: test.fullTitle(), state: cut ? 'skipped' : state, durationMs: test.duration ?? 0, error });
+  };
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
     const abort = () => runner.abort();
