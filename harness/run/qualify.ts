@@ -80,6 +80,8 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
         if (worker instanceof Error) return void reports.set(p.key, unstarted(p, 'infra', worker.message));
         try {
           reports.set(p.key, await runOnWorker(p, worker, { ...o, timeline, signal: abort.signal, onKept: (k) => kept.push(k) }));
+          // Nothing left to hand out: free the machine for the units still running elsewhere.
+          if (queue.size === 0) await worker.discard('no units left for it');
         } finally {
           o.progress.set(worker.id, 'idle');
           pool.release(worker);
