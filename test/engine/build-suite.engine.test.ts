@@ -12,8 +12,9 @@ describe('engine: the build suite on the clean platform', function () {
     assert.equal(code, 0);
     assert.equal(summary.outcome, 'passed');
     assert.ok(summary.passed >= 30, `only ${summary.passed} tests passed`);
-    assert.match(junit, new RegExp(`<testsuite name="build" tests="${summary.passed}" failures="0"`));
+    assert.match(junit, new RegExp(`<testsuites name="shakedown ${summary.run}" tests="${summary.passed}" failures="0" errors="0"`));
+    assert.deepEqual(summary.units.map((u) => u.unit).sort(), ['build/end-to-end', 'build/health', 'build/servers']);
     for (const report of [JSON.stringify(summary), junit]) assert.doesNotMatch(report, /PRIVATE KEY/);
-    assert.equal(nothingLabelled(), undefined);
+    assert.equal(nothingLabelled(`shakedown.run=${summary.run}`), undefined);
   });
 });

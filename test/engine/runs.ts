@@ -4,7 +4,12 @@ import path from 'node:path';
 import { shakedown } from './cli.js';
 
 export interface Summary {
+  run: string;
   outcome: string;
+  workers: number;
+  makespanMs: number;
+  lowerBoundMs: number;
+  units: { unit: string; outcome: string; attempts: { worker: number }[] }[];
   passed: number;
   failed: number;
   error?: string;
@@ -18,11 +23,11 @@ export function buildRun(defects: string[] = []): Promise<{ code: number | null;
 }
 
 /** Runs suites (e.g. 'build,reboot') with the given defects; returns the exit code and the JSON and JUnit results. */
-export async function suiteRun(suites: string, defects: string[] = []): Promise<{ code: number | null; summary: Summary; junit: string }> {
+export async function suiteRun(suites: string, defects: string[] = [], extra: string[] = []): Promise<{ code: number | null; summary: Summary; junit: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'shakedown-test-'));
   const json = path.join(dir, 'r.json');
   const junit = path.join(dir, 'r.xml');
-  const r = await shakedown(['run', '--suite', suites, '--json', json, '--junit', junit, ...defects.flatMap((d) => ['--defect', d])]);
+  const r = await shakedown(['run', '--suite', suites, '--json', json, '--junit', junit, ...defects.flatMap((d) => ['--defect', d]), ...extra]);
   return { code: r.code, summary: JSON.parse(readFileSync(json, 'utf8')), junit: readFileSync(junit, 'utf8') };
 }
 
