@@ -21,7 +21,9 @@ const ready: number[] = [];
 const sshReady: number[] = [];
 const destroy: number[] = [];
 let perCommand: number[] = [];
-for (let i = 0; i < RUNS && process.env.BENCH_ONLY_WORKERS !== '1'; i++) {
+/** BENCH_PARTS=env,raw,lifecycle,workers (the default: all) picks the figures to measure. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'env,raw,lifecycle,workers').split(','));
+for (let i = 0; i < RUNS && parts.has('env'); i++) {
   const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000 });
   ready.push(env.timings.readyMs);
   sshReady.push(env.timings.sshReadyMs);
@@ -36,24 +38,30 @@ for (let i = 0; i < RUNS && process.env.BENCH_ONLY_WORKERS !== '1'; i++) {
   }
   destroy.push((await env.destroy()).destroyMs);
 }
-emit('environment SSH-ready (default topology, 5 servers: every server accepts the key via the bastion)', 'ms', summarize(sshReady), { target: 'p50 <= 3000' });
-emit('environment ready (SSH-ready and systemd settled on every server)', 'ms', summarize(ready));
-emit("per-command sudo('true') via bastion, connection reused", 'ms', summarize(perCommand), { target: 'p50 <= 50' });
-emit('environment destroy', 'ms', summarize(destroy), { target: '<= 3000' });
+if (parts.has('env')) {
+  emit('environment SSH-ready (default topology, 5 servers: every server accepts the key via the bastion)', 'ms', summarize(sshReady), { target: 'p50 <= 3000' });
+  emit('environment ready (SSH-ready and systemd settled on every server)', 'ms', summarize(ready));
+  emit("per-command sudo('true') via bastion, connection reused", 'ms', summarize(perCommand), { target: 'p50 <= 50' });
+  emit('environment destroy', 'ms', summarize(destroy), { target: '<= 3000' });
+}
 
 const images = planServers(topology).map((s) => s.image);
 const raw: number[] = [];
 const rawDestroy: number[] = [];
-for (let i = 0; i < RUNS; i++) {
+for (let i = 0; i < RUNS && parts.has('raw'); i++) {
   const r = await rawLaunch(images);
   raw.push(r.readyMs);
   rawDestroy.push(r.destroyMs);
 }
-emit('raw testcontainers: same 5 containers to sshd listening (Wait.forListeningPorts), no SSH login', 'ms', summarize(raw));
-emit('raw testcontainers: stop', 'ms', summarize(rawDestroy));
+if (parts.has('raw')) {
+  emit('raw testcontainers: same 5 containers to sshd listening (Wait.forListeningPorts), no SSH login', 'ms', summarize(raw));
+  emit('raw testcontainers: stop', 'ms', summarize(rawDestroy));
+}
 
-await benchLifecycle(provider, Number(process.env.BENCH_LIFECYCLE_RUNS ?? 5));
-benchReplacement();
-benchSkew(2);
-if (process.env.BENCH_SKIP_ALL !== '1') benchWorkers([1, 2, 4]);
+if (parts.has('lifecycle')) await benchLifecycle(provider, Number(process.env.BENCH_LIFECYCLE_RUNS ?? 5));
+if (parts.has('workers')) {
+  benchReplacement();
+  benchSkew(2);
+  if (process.env.BENCH_SKIP_ALL !== '1') benchWorkers([1, 2, 4]);
+}
 process.exit(0);
