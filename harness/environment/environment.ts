@@ -35,8 +35,8 @@ export interface Timings {
 /** A set of servers that are up and reachable through the bastion. */
 export class RunningEnvironment {
   private destroyed = false;
-  /** When the last unit run on it ended: later units judge logs from there. */
-  lastUnitEnd?: Date;
+  /** When each unit run on it began and ended: what later units' log checks excuse. */
+  readonly unitWindows: { start: Date; end: Date }[] = [];
 
   constructor(
     readonly record: EnvironmentRecord,

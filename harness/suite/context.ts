@@ -14,8 +14,8 @@ export interface UnitContext {
   actionStartedAt?: Date;
   /** Set by markBroken(): the environment must not be reused. */
   broken?: string;
-  /** When the previous unit on this environment ended, if another unit used it first. */
-  previousUnitEnd?: Date;
+  /** When the units run earlier on this environment began and ended. */
+  earlierUnits: { start: Date; end: Date }[];
   /** Whatever the unit's spec files and action share (module state is shared by all workers). */
   shared: Map<string, unknown>;
 }
@@ -60,11 +60,12 @@ export function markBroken(reason: string): void {
 }
 
 /**
- * When the unit before this one on the same environment ended, if there was one: what it did to
- * the servers (killed daemons on purpose, say) is its business, so log checks judge from here.
+ * When the units run earlier on the same environment began and ended: what they did to the
+ * servers (killed daemons on purpose, say) is their business, so log checks excuse those
+ * windows, and still see what happened at boot, at launch and between units.
  */
-export function previousUnitEnd(): Date | undefined {
-  return unitContext().previousUnitEnd;
+export function earlierUnits(): { start: Date; end: Date }[] {
+  return unitContext().earlierUnits;
 }
 
 /**

@@ -90,12 +90,13 @@ export interface UnitRun {
 /** Runs a unit's steps in order; after a failed action the rest of the unit is reported as skipped. */
 export function runUnit(unit: Unit, env: RunningEnvironment, opts: RunUnitOptions = {}): Promise<UnitRun> {
   // Specs and actions (a suite's own action module too) see the environment through the same API.
-  const ctx: UnitContext = { env, suiteStartedAt: new Date(), previousUnitEnd: env.lastUnitEnd, shared: new Map() };
+  const start = new Date();
+  const ctx: UnitContext = { env, suiteStartedAt: start, earlierUnits: [...env.unitWindows], shared: new Map() };
   return withUnitContext(ctx, async () => {
     try {
       return { results: await runSteps(unit, env, ctx, opts), broken: ctx.broken };
     } finally {
-      env.lastUnitEnd = new Date();
+      env.unitWindows.push({ start, end: new Date() });
     }
   });
 }

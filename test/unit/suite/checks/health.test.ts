@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { syslogErrors, unexcused } from '../../../../harness/suite/checks/health.js';
+import { lineTime, outsideWindows, syslogErrors, unexcused } from '../../../../harness/suite/checks/health.js';
 
 const since = new Date('2024-05-01T12:00:00Z');
 /** /var/log/syslog in rsyslog's high-precision RFC 3339 format. */
@@ -27,5 +27,18 @@ describe('suite/checks/health', () => {
     const lines = ['May 01 12:00:05 web-1 platform[200]: cache warm-up failed', '  ', 'May 01 12:00:08 web-1 sshd[5]: error: kex_exchange_identification'];
     assert.deepEqual(unexcused(lines, [{ pattern: /cache warm-up failed/, why: 'known defect' }]), [lines[2]]);
     assert.deepEqual(unexcused(lines, []), [lines[0], lines[2]]);
+  });
+
+  it('reads the time of journal (short-iso) and syslog (RFC 3339) lines alike', () => {
+    assert.equal(lineTime('2026-11-22T02:36:46+0000 web-1 nginx[1]: x'), Date.parse('2026-11-22T02:36:46Z'));
+    assert.equal(lineTime('2026-11-22T02:36:46.323685+00:00 web-1 systemd[1]: x'), Date.parse('2026-11-22T02:36:46.323Z'));
+    assert.ok(Number.isNaN(lineTime('-- No entries --')));
+  });
+
+  it("excuses lines inside an earlier unit's window, keeps those before, between and after", () => {
+    const at = (s: string) => new Date(`2026-11-22T02:${s}Z`);
+    const lines = ['00:10', '00:30', '01:00', '01:30', '02:00'].map((t) => `2026-11-22T02:${t}+0000 web-1 x: failed`);
+    const kept = outsideWindows(lines, [{ start: at('00:20'), end: at('00:40') }, { start: at('01:20'), end: at('01:40') }]);
+    assert.deepEqual(kept.map((l) => l.slice(14, 19)), ['00:10', '01:00', '02:00']);
   });
 });
