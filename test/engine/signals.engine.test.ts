@@ -25,6 +25,16 @@ function assertInterruptedReports(run: Run): void {
   assert.ok(existsSync(path.join(run.results, 'junit.xml')), `no junit.xml in ${run.results}`);
 }
 
+/** Sends `signal` and checks the first-signal contract: exit 130 within the bound, reports written, nothing left. */
+async function interruptCleanly(run: Run, signal: NodeJS.Signals): Promise<void> {
+  const sent = run.signal(signal);
+  const exit = await run.exit;
+  assert.equal(exit.code, 130, run.stderr.tail());
+  assert.ok(exit.at - sent < CLEANUP_BOUND_MS, `exited ${exit.at - sent} ms after ${signal}`);
+  assertInterruptedReports(run);
+  assert.deepEqual(leftBy(run.pid), NOTHING);
+}
+
 describe('engine: SIGINT and SIGTERM', function () {
   this.timeout(240_000);
   const runs: Run[] = [];
@@ -41,12 +51,7 @@ describe('engine: SIGINT and SIGTERM', function () {
     const run = start();
     await run.line(/holding unit one/, WAIT_MS, 'unit one to be under way');
     await run.line(/holding unit two/, WAIT_MS, 'unit two to be under way');
-    const sent = run.signal('SIGINT');
-    const exit = await run.exit;
-    assert.equal(exit.code, 130, run.stderr.tail());
-    assert.ok(exit.at - sent < CLEANUP_BOUND_MS, `exited ${exit.at - sent} ms after SIGINT`);
-    assertInterruptedReports(run);
-    assert.deepEqual(leftBy(run.pid), NOTHING);
+    await interruptCleanly(run, 'SIGINT');
     // The interrupt's cleanup and each worker's own destroy remove the same environments; neither may fail.
     assert.doesNotMatch(run.stderr.seen.join('\n'), /destroy failed/);
   });
@@ -54,24 +59,14 @@ describe('engine: SIGINT and SIGTERM', function () {
   it('SIGTERM during launch: exit 130, reports say interrupted, nothing left', async () => {
     const run = start();
     await run.event(/^create /, WAIT_MS, 'the first container');
-    const sent = run.signal('SIGTERM');
-    const exit = await run.exit;
-    assert.equal(exit.code, 130, run.stderr.tail());
-    assert.ok(exit.at - sent < CLEANUP_BOUND_MS, `exited ${exit.at - sent} ms after SIGTERM`);
-    assertInterruptedReports(run);
-    assert.deepEqual(leftBy(run.pid), NOTHING);
+    await interruptCleanly(run, 'SIGTERM');
   });
 
   it('SIGINT while launches wait their turn: none of them starts after it', async () => {
     // Three workers, one launch at a time: two launches are queued when the first container appears.
     const run = start(3, '--launch-concurrency', '1');
     await run.event(/^create /, WAIT_MS, 'the first container');
-    const sent = run.signal('SIGINT');
-    const exit = await run.exit;
-    assert.equal(exit.code, 130, run.stderr.tail());
-    assert.ok(exit.at - sent < CLEANUP_BOUND_MS, `exited ${exit.at - sent} ms after SIGINT`);
-    assertInterruptedReports(run);
-    assert.deepEqual(leftBy(run.pid), NOTHING);
+    await interruptCleanly(run, 'SIGINT');
     // Docker's events come in order: once every container created has been destroyed, none is still to be told.
     const created = () => run.events.seen.filter((l) => l.startsWith('create ')).map((l) => l.split(' ')[1]!);
     for (const name of created()) await run.event(new RegExp(`^destroy ${name}$`), 10_000, `the destroy event of ${name}`);
