@@ -33,6 +33,14 @@ describe('engine: bad input is refused before anything is created', function () 
 
   it('a malformed duration: exit 2', () => rejects(['env', 'up', '--ttl', 'forever'], 2, /'forever' is not a duration/));
 
+  it('a worker count of 0: exit 2, names the range', () => rejects(['run', '--suite', 'build', '--workers', '0'], 2, /--workers must be a whole number from 1 to 16, not '0'/));
+
+  it('an unknown scheduling order: exit 2, lists the choices', () => rejects(['run', '--suite', 'build', '--order', 'random'], 2, /'random' is invalid\. Allowed choices are longest, given/));
+
+  it('a malformed keep-on-failure TTL: exit 2', () => rejects(['run', '--suite', 'build', '--keep-on-failure', 'forever'], 2, /'forever' is not a duration/));
+
+  it('a suites folder that does not exist: exit 2', () => rejects(['run', '--suite', 'build', '--suites-dir', 'nope'], 2, /--suites-dir nope: no such folder inside the project/));
+
   it('env down with neither id nor --all: exit 2', () => rejects(['env', 'down'], 2, /needs an environment id or --all/));
 
   it('an image that was never built: exit 3, says how to build it', () =>

@@ -37,7 +37,7 @@ interface RunFlags {
   workers: number;
   retries: number;
   order: Order;
-  keepOnFailure?: string | true;
+  keepOnFailure?: number | true;
   gate: boolean;
   launchConcurrency?: number;
   launchTries: number;
@@ -68,7 +68,7 @@ export function registerRun(program: Command): void {
     .option('-w, --workers <n>', 'parallel workers, each with its own environment', count('--workers', 1, 16), 1)
     .option('--retries <n>', 're-run a failed unit on a fresh environment up to n times; a pass then is reported flaky', count('--retries', 0, 5), 0)
     .addOption(new Option('--order <order>', 'longest: slowest first from the duration history; given: as listed').choices(['longest', 'given']).default('longest'))
-    .option('--keep-on-failure [ttl]', `keep a failed unit's environment for debugging (default ${KEPT_TTL}), then the janitor removes it`)
+    .option('--keep-on-failure [ttl]', `keep a failed unit's environment for debugging (default ${KEPT_TTL}), then the janitor removes it`, parseDuration)
     .option('--no-gate', 'skip the health gate after each unit (environments are reused even if broken)')
     .option('--launch-concurrency <n>', 'environments launched at once (default: min(workers, 2))', count('--launch-concurrency', 1, 16))
     .option('--launch-tries <n>', 'launch attempts per environment before the worker gives up', count('--launch-tries', 1, 10), 3)
@@ -78,7 +78,7 @@ export function registerRun(program: Command): void {
     .option('--html <file>', 'also write the HTML summary here')
     .option('--ttl <duration>', 'objects expire after this even if the run is killed', parseDuration, RUN_TTL_MS)
     .action(async (f: RunFlags) => {
-      const keepOnFailureMs = f.keepOnFailure === undefined ? undefined : parseDuration(f.keepOnFailure === true ? KEPT_TTL : f.keepOnFailure);
+      const keepOnFailureMs = f.keepOnFailure === true ? parseDuration(KEPT_TTL) : f.keepOnFailure;
       const units = planAll(f);
       const run = newRunId();
       const resultsDir = path.resolve(f.results ?? path.join('shakedown-results', run));
