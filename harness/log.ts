@@ -22,6 +22,8 @@ function format(ctx: LogContext, message: string): string {
   return tags ? `[${tags}] ${message}` : message;
 }
 
+export const isQuiet = () => quiet;
+
 /** Progress for people: goes to stderr so stdout stays machine-readable. */
 export function info(ctx: LogContext, message: string): void {
   if (!quiet) process.stderr.write(format(ctx, message) + '\n');

@@ -34,6 +34,12 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { say "dockerd did not start: see /var/log/shakedown-dockerd.log"; exit 3; }
 fi
 
+# systemd in every server holds about 7 inotify instances, and they all count against root's
+# limit (128 by default): four workers of the platform topology need about 160.
+if [ "$(sysctl -n fs.inotify.max_user_instances 2>/dev/null || echo 0)" -lt 1024 ]; then
+  sysctl -qw fs.inotify.max_user_instances=1024 || say "could not raise fs.inotify.max_user_instances; 'run --workers' will say how many workers fit"
+fi
+
 # 4. Tools the image recipes need.
 command -v debootstrap >/dev/null 2>&1 || { say "installing debootstrap"; apt_install debootstrap; }
 command -v ssh >/dev/null 2>&1 || { say "installing openssh-client"; apt_install openssh-client; }

@@ -1,25 +1,26 @@
 import { collectEvidence, evidenceDirName, failureText } from '../report/evidence.js';
 import { Progress } from '../report/progress.js';
-import { setLogLevel } from '../log.js';
+import { isQuiet, setLogLevel } from '../log.js';
 import { checkHealth, healthBaseline, type HealthBaseline } from './health.js';
 import type { CollectEvidence } from './unit-run.js';
 import type { ProgressSink } from './timeline.js';
 import type { Gate } from './worker.js';
 
 /**
- * On a terminal, a block of per-worker lines redrawn in place (log lines would tear it, so they
+ * Nothing with --quiet. On a terminal, a block of per-worker lines redrawn in place (log lines would tear it, so they
  * are held back); otherwise quiet: one line per finished unit beside the usual log lines.
  */
 export function consoleProgress(workers: number, stream: NodeJS.WriteStream = process.stderr): ProgressSink {
   const tty = stream.isTTY === true;
+  const silent = isQuiet();
   if (tty) setLogLevel({ quiet: true });
-  const progress = new Progress(workers, { tty, stream });
+  const progress = new Progress(workers, { tty: tty && !silent, stream });
   return {
-    set: (w, state, label) => progress.set(w, state, label),
-    unitDone: (w, unit, outcome, ms) => progress.unitDone(w, unit, outcome, ms),
+    set: (w, state, label) => silent || progress.set(w, state, label),
+    unitDone: (w, unit, outcome, ms) => silent || progress.unitDone(w, unit, outcome, ms),
     stop: () => {
       progress.stop();
-      if (tty) setLogLevel({ quiet: false });
+      if (tty) setLogLevel({ quiet: silent });
     },
   };
 }

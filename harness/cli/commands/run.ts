@@ -6,6 +6,7 @@ import { catalog } from '../../images/catalog.js';
 import { sweep } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
 import { DockerProvider } from '../../provider/docker/docker-provider.js';
+import { checkInotifyRoom } from '../../provider/docker/host-limits.js';
 import { planServers } from '../../environment/launch.js';
 import { qualify } from '../../run/qualify.js';
 import type { RunReport } from '../../run/results.js';
@@ -86,6 +87,9 @@ export function registerRun(program: Command): void {
       // Every image of every topology is checked before the first container: a missing one creates nothing.
       const images = [...new Set(units.flatMap((u) => planServers(u.topology).map((s) => s.image)))];
       await provider.preflight(images);
+      // Each worker holds one environment at a time; systemd in every server needs inotify instances.
+      const widest = Math.max(...units.map((u) => planServers(u.topology).length));
+      checkInotifyRoom(f.workers * widest, `--workers ${f.workers}`);
       await sweep(provider);
       mkdirSync(resultsDir, { recursive: true });
       const { report, exitCode } = await qualify({
