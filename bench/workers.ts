@@ -14,7 +14,9 @@ function run(args: string[], stateDir: string): { report: RunReport; exitCode: n
     env: { ...process.env, SHAKEDOWN_STATE_DIR: stateDir },
   });
   const report = JSON.parse(readFileSync(path.join(results, 'report.json'), 'utf8')) as RunReport;
-  rmSync(results, { recursive: true, force: true });
+  // A run that did not pass keeps its results, so the figure can be explained.
+  if (r.status === 0) rmSync(results, { recursive: true, force: true });
+  else process.stderr.write(`bench: run exited ${r.status}; results kept in ${results}\n`);
   return { report, exitCode: r.status };
 }
 
