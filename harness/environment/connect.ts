@@ -37,12 +37,15 @@ export async function reconnectServer(
   bastion: Server | undefined,
   ctx: LogContext,
   withinMs = CONNECT_DEADLINE_MS,
+  /** How long a refusing server (still booting) is retried; by default, as long as `withinMs`. */
+  retryMs = withinMs,
 ): Promise<SshConnection> {
   const s = record.servers.find((x) => x.name === name)!;
+  const now = Date.now();
   return SshConnection.open(
     { server: s.name, ...s.address, hostKey: s.hostKey },
     { user: ADMIN_USER, privateKey: key.privateKey },
-    { via: name === record.bastion ? undefined : bastion?.ssh, deadline: Date.now() + withinMs, ctx },
+    { via: name === record.bastion ? undefined : bastion?.ssh, deadline: now + withinMs, retryUntil: now + retryMs, ctx },
   );
 }
 

@@ -40,14 +40,14 @@ export async function probeServer(env: RunningEnvironment, server: Server, budge
 /**
  * A new handshake through the bastion with the pinned host key, and a command on it. The existing
  * connection is not enough: stopping sshd's listener leaves established sessions alive.
- * At most 2 s (or half the budget) for connecting: the server is up, so a refused connection is
- * retried only briefly, and reported as refused rather than as a timeout.
+ * A loaded machine may take seconds over a handshake, so connecting gets most of the budget; but
+ * a server that is up has no reason to refuse, so a refusal is retried for 2 s at most.
  */
-const FRESH_CONNECT_MS = 2_000;
+const REFUSED_RETRY_MS = 2_000;
 
 async function freshConnection(env: RunningEnvironment, server: Server, budgetMs: number): Promise<void> {
   const started = Date.now();
-  const conn = await reconnectServer(env.record, server.name, env.key, env.bastion, env.ctx, Math.min(FRESH_CONNECT_MS, budgetMs / 2));
+  const conn = await reconnectServer(env.record, server.name, env.key, env.bastion, env.ctx, budgetMs - 1000, Math.min(REFUSED_RETRY_MS, budgetMs / 2));
   try {
     const r = await conn.exec('true', { timeoutMs: Math.max(500, budgetMs - (Date.now() - started)) });
     if (r.code !== 0) throw new Error(`a command on it exited ${r.code ?? 'by signal'}: ${r.stderr.trim()}`);

@@ -44,7 +44,11 @@ export class SshConnection {
   }
 
   /** Connects directly, or through `via` (the bastion) by a forwarded channel. */
-  static async open(endpoint: Endpoint, creds: Credentials, opts: { via?: SshConnection; deadline: number; ctx: LogContext }): Promise<SshConnection> {
+  /**
+   * `deadline` bounds everything, a slow handshake included; `retryUntil` (default: the deadline)
+   * bounds only the retries of a server that refuses because it is still booting.
+   */
+  static async open(endpoint: Endpoint, creds: Credentials, opts: { via?: SshConnection; deadline: number; retryUntil?: number; ctx: LogContext }): Promise<SshConnection> {
     let attempt = 0;
     for (;;) {
       attempt++;
@@ -55,7 +59,7 @@ export class SshConnection {
         return new SshConnection(endpoint.server, client);
       } catch (error) {
         const why = bootingReason(error);
-        if (!why || Date.now() + backoff(attempt) > opts.deadline) {
+        if (!why || Date.now() + backoff(attempt) > Math.min(opts.deadline, opts.retryUntil ?? opts.deadline)) {
           const classified = classifySshError(endpoint.server, error);
           if (why) classified.message += ` (gave up after ${attempt} attempts)`;
           throw classified;
