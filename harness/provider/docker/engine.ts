@@ -56,11 +56,28 @@ export function classifyDockerError(doing: string, error: unknown): ShakedownErr
 }
 
 /** Runs a Docker call, classifying whatever it throws. */
-export async function dockerCall<T>(doing: string, call: () => Promise<T>): Promise<T> {
+/** Longer than any call takes on a working engine, even a loaded one. */
+const ENGINE_ANSWER_MS = 120_000;
+
+/**
+ * One Docker call, its failure classified, and bounded: an engine that takes a request and never
+ * answers (seen once with dockerd 20.10, whose removals waited forever on dead runc shims) ends
+ * the run with exit 3 instead of hanging it.
+ */
+export async function dockerCall<T>(doing: string, call: () => Promise<T>, withinMs = ENGINE_ANSWER_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new InfrastructureError(`the Docker engine did not answer '${doing}' within ${withinMs / 1000} s: it may be wedged; restart dockerd, then run 'shakedown janitor'`)),
+      withinMs,
+    );
+  });
   try {
-    return await call();
+    return await Promise.race([call(), silent]);
   } catch (error) {
-    throw classifyDockerError(doing, error);
+    throw error instanceof InfrastructureError ? error : classifyDockerError(doing, error);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
