@@ -20,7 +20,7 @@ describe('workers: retries, launch failures, kept environments and evidence', fu
     assert.notEqual(u.attempts[0]!.env, u.attempts[1]!.env, 'the retry ran on a fresh environment');
     assert.equal(r.report.flaky, 1);
     assert.match(r.junit, /<flakyFailure [^>]*first attempt fails on purpose/);
-    assert.match(r.stderr, /1 flaky/);
+    assert.match(readFileSync(path.join(r.dir, 'report.html'), 'utf8'), /1 flaky/);
   });
 
   it('without retries the same unit fails (exit 1)', async () => {
