@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Attempt, Evidence, RunReport, UnitReport } from '../run/results.js';
-import type { SuiteResult, TestResult } from '../suite/runner.js';
+import type { TestResult } from '../suite/runner.js';
 import { seconds } from './duration.js';
 import { esc, firstLine } from './escape.js';
 import { phaseName } from './phase-name.js';
@@ -26,26 +26,6 @@ const count = (cases: Case[]): Counts => ({
 });
 
 const countsAttrs = (c: Counts) => `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`;
-
-/** JUnit XML, one <testsuite> per phase ("build", "functional after reboot") and one <testcase> per test. */
-export function junitXml(results: SuiteResult[], name = 'shakedown'): string {
-  const n = (r: SuiteResult, s: string) => r.tests.filter((t) => t.state === s).length;
-  const suites = results.map((r) => {
-    const cases = r.tests.map((t) => {
-      const body =
-        t.state === 'failed' ? `<failure message="${esc(firstLine(t.error ?? ''))}">${esc(t.error ?? '')}</failure>` : t.state === 'skipped' ? '<skipped/>' : '';
-      return `    <testcase classname="${esc(r.phase)}" name="${esc(t.fullTitle)}" time="${seconds(t.durationMs)}">${body}</testcase>`;
-    });
-    return [
-      `  <testsuite name="${esc(r.phase)}" tests="${r.tests.length}" failures="${n(r, 'failed')}" skipped="${n(r, 'skipped')}" time="${seconds(r.durationMs)}">`,
-      ...cases,
-      '  </testsuite>',
-    ].join('\n');
-  });
-  const total = results.reduce((k, r) => k + r.tests.length, 0);
-  const failures = results.reduce((k, r) => k + n(r, 'failed'), 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${total}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
-}
 
 /**
  * JUnit XML for a whole run, in the dialect Jenkins and GitLab read. Each unit's phases come from

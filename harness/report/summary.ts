@@ -1,26 +1,4 @@
-import type { Timings } from '../environment/environment.js';
 import type { SuiteResult } from '../suite/runner.js';
-
-export interface RunSummary {
-  run: string;
-  passed: number;
-  failed: number;
-  skipped: number;
-  outcome: 'passed' | 'failed' | 'error' | 'interrupted';
-  error?: string;
-  topology: string;
-  images: string[];
-  environments: {
-    id: string;
-    topology: string;
-    defects: string[];
-    servers: { name: string; role: string; image: string }[];
-    timings: Timings & { destroyMs?: number };
-  }[];
-  totalMs: number;
-  /** One entry per phase: "build", "functional after reboot", "reboot" (the action itself)… */
-  suites: SuiteResult[];
-}
 
 export function countResults(suites: SuiteResult[]) {
   const all = suites.flatMap((s) => s.tests);

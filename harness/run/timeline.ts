@@ -1,3 +1,4 @@
+import type { WorkerState } from '../report/progress.js';
 import type { TimelineEvent } from './results.js';
 
 /** What each worker did and when, in ms since the run started: the report's timeline. */
@@ -23,8 +24,6 @@ export class Timeline {
   }
 }
 
-/** What the console shows per worker while a run goes. */
-export type WorkerState = 'launching' | 'running' | 'gate' | 'destroying' | 'evidence' | 'waiting' | 'idle' | 'done';
 
 export interface ProgressSink {
   set(worker: number, state: WorkerState, label?: string): void;

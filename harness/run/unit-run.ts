@@ -16,7 +16,7 @@ export interface PlannedUnit {
   expectedMs?: number;
 }
 
-export type CollectEvidence = (env: RunningEnvironment, o: { since: Date; dir: string; unit: string; attempt: number; phases: Attempt['phases'] }) => Promise<Evidence>;
+export type CollectEvidence = (env: RunningEnvironment, o: { since: Date; unit: string; attempt: number; phases: Attempt['phases'] }) => Promise<Evidence>;
 
 export interface UnitRunSetup {
   retries: number;
@@ -86,7 +86,7 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
       s.progress.set(worker.id, 'evidence', p.unit.name);
       const collect = s.evidence;
       attempt.evidence = await s.timeline
-        .span({ worker: worker.id, kind: 'evidence', label: `evidence ${p.unit.name}`, env: env.id }, () => collect(env, { since: unitStart, dir: '', unit: p.unit.name, attempt: n, phases: run.results }))
+        .span({ worker: worker.id, kind: 'evidence', label: `evidence ${p.unit.name}`, env: env.id }, () => collect(env, { since: unitStart, unit: p.unit.name, attempt: n, phases: run.results }))
         .catch(() => undefined);
     }
   }

@@ -6,14 +6,9 @@ import { BadInputError, InfrastructureError, InterruptedError } from '../errors.
 import { info } from '../log.js';
 import type { Provider } from '../provider/provider.js';
 import type { Topology } from '../topology/schema.js';
+import type { HealthVerdict } from './health.js';
 import type { EnvironmentReport, KeptEnvironment } from './results.js';
 import type { ProgressSink, Timeline } from './timeline.js';
-
-export interface HealthVerdict {
-  healthy: boolean;
-  reasons: string[];
-  ms: number;
-}
 
 /** The health gate: what holds right after launch, and whether it still holds after a unit. */
 export interface Gate {
