@@ -27,16 +27,23 @@ export interface Window {
   end: Date;
 }
 
-/** The time a log line starts with (RFC 3339, or journalctl's short-iso `+0000` offset), if any. */
+/** The time a log line starts with (RFC 3339, or journalctl's short-iso-precise `+0000` offset), if any. */
 export function lineTime(line: string): number {
   return Date.parse((line.trim().split(' ')[0] ?? '').replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
 }
 
-/** Lines stamped inside one of the windows (1 s slack either side, for whole-second stamps). */
+/** Lines a unit's doing may still log after it ends (a daemon noticing what it killed). */
+const TRAILING_MS = 1000;
+
+/**
+ * Lines not stamped inside one of the windows. Stamps are to the microsecond and a window opens
+ * exactly when its unit starts: a line logged just before (by the launch's converge, say) is never
+ * excused. Only the end has slack. Docker servers share the harness's clock; cloud ones keep it by NTP.
+ */
 export function outsideWindows(lines: string[], windows: Window[]): string[] {
   return lines.filter((l) => {
     const t = lineTime(l);
-    return Number.isNaN(t) || !windows.some((w) => t >= w.start.getTime() - 1000 && t <= w.end.getTime() + 1000);
+    return Number.isNaN(t) || !windows.some((w) => t >= w.start.getTime() && t <= w.end.getTime() + TRAILING_MS);
   });
 }
 
@@ -58,7 +65,7 @@ export async function bootTime(server: Server): Promise<Date> {
 export async function expectNoNewErrors(server: Server, since: Date, allow: AllowedLine[] = [], excused: Window[] = []): Promise<void> {
   const epoch = Math.floor(since.getTime() / 1000) - 1;
   const [journal, syslog] = await Promise.all([
-    server.sudo(`journalctl -q -p err --since @${epoch} -o short-iso --no-pager`),
+    server.sudo(`journalctl -q -p err --since @${epoch} -o short-iso-precise --no-pager`),
     server.sudo('cat /var/log/syslog 2>/dev/null || true'),
   ]);
   const problems = [

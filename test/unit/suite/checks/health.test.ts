@@ -41,4 +41,11 @@ describe('suite/checks/health', () => {
     const kept = outsideWindows(lines, [{ start: at('00:20'), end: at('00:40') }, { start: at('01:20'), end: at('01:40') }]);
     assert.deepEqual(kept.map((l) => l.slice(14, 19)), ['00:10', '01:00', '02:00']);
   });
+
+  it('keeps a line logged a moment before a window opens (the launch converging a defect), and one well after it closes', () => {
+    const start = new Date('2026-11-22T05:10:21.800Z');
+    const lines = ['05:10:21.015405', '05:10:21.800000', '05:10:30.900000', '05:10:32.100000'].map((t) => `2026-11-22T${t}+0000 web-1 platform[399]: cache warm-up failed`);
+    const kept = outsideWindows(lines, [{ start, end: new Date('2026-11-22T05:10:30.000Z') }]);
+    assert.deepEqual(kept.map((l) => l.slice(11, 26)), ['05:10:21.015405', '05:10:32.100000']);
+  });
 });
