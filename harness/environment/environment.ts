@@ -32,11 +32,17 @@ export interface Timings {
   readyMs: number;
 }
 
+/** When a unit ran on an environment: later units' log checks excuse what it logged in between. */
+export interface UnitWindow {
+  start: Date;
+  end: Date;
+}
+
 /** A set of servers that are up and reachable through the bastion. */
 export class RunningEnvironment {
   private destroyed = false;
   /** When each unit run on it began and ended: what later units' log checks excuse. */
-  readonly unitWindows: { start: Date; end: Date }[] = [];
+  readonly unitWindows: UnitWindow[] = [];
 
   constructor(
     readonly record: EnvironmentRecord,
@@ -69,11 +75,16 @@ export class RunningEnvironment {
     return this.server(this.record.bastion);
   }
 
+  /** Closes every connection and stops this object being used; the servers keep running (a kept environment). */
+  disconnect(): void {
+    this.destroyed = true;
+    for (const s of this.all) s.ssh.close();
+  }
+
   /** Closes every connection and removes every object; what is left is a record. */
   async destroy(): Promise<DestroyedEnvironment> {
     const started = Date.now();
-    this.destroyed = true;
-    for (const s of this.all) s.ssh.close();
+    this.disconnect();
     await this.provider.destroy(this.id);
     const destroyMs = Date.now() - started;
     info(this.ctx, `destroyed in ${destroyMs} ms`);

@@ -1,10 +1,8 @@
 import { reconnectServer } from '../environment/connect.js';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { shellQuote, type Server } from '../environment/server.js';
+import { FAILED_UNITS } from '../suite/checks/health.js';
 import type { Outcome, ServerProbe } from './health-reasons.js';
-
-/** Read as testadmin, not root: a full /run can break sudo, and the gate must still see the rest. */
-export const FAILED_UNITS = 'systemctl --failed --no-legend --plain --full';
 
 /** File systems that must have room: the root disk, /run (a small tmpfs), and the role's volumes. */
 export function diskPaths(env: RunningEnvironment, server: Server): string[] {

@@ -1,4 +1,5 @@
 import type { ExecResult } from '../ssh/connection.js';
+import { parseFailedUnits } from '../suite/checks/health.js';
 import type { Invariant } from '../topology/schema.js';
 
 /** How a probe ended: with a value, or with the error that stopped it (a transport failure, a timeout). */
@@ -19,11 +20,6 @@ export interface ServerProbe {
 
 /** A file system this full counts as full: services start failing to write soon after. */
 export const FULL_PERCENT = 95;
-
-/** Unit names from `systemctl --failed --no-legend --plain`. */
-export function parseFailedUnits(stdout: string): string[] {
-  return stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u): u is string => !!u);
-}
 
 /** Percent used per path from `df --output=pcent,file PATH…` (header line first; the path may hold spaces). */
 export function parseDiskUsage(stdout: string): Map<string, number> {

@@ -1,8 +1,9 @@
 import type { RunningEnvironment } from '../environment/environment.js';
 import { InfrastructureError } from '../errors.js';
 import { debug } from '../log.js';
-import { FAILED_UNITS, probeServer } from './health-probe.js';
-import { parseFailedUnits, serverReasons } from './health-reasons.js';
+import { FAILED_UNITS, parseFailedUnits } from '../suite/checks/health.js';
+import { probeServer } from './health-probe.js';
+import { serverReasons } from './health-reasons.js';
 
 /** What was already true right after launch, so that only what a unit changed counts against it. */
 export interface HealthBaseline {

@@ -2,7 +2,7 @@ import Mocha from 'mocha';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { exitCodeOf, EXIT } from '../errors.js';
 import type { Unit } from '../suite/plan.js';
-import { runUnit } from '../suite/runner.js';
+import { runUnit, type SuiteResult } from '../suite/runner.js';
 import type { Topology } from '../topology/schema.js';
 import type { Attempt, Evidence, KeptEnvironment, UnitReport } from './results.js';
 import type { Worker } from './worker.js';
@@ -32,7 +32,7 @@ export interface UnitRunSetup {
 /** Mocha output from several workers at once is noise: results come from the runner's events. */
 class Silent extends Mocha.reporters.Base {}
 
-const failedTests = (a: Attempt) => a.phases.some((p) => p.tests.some((t) => t.state === 'failed'));
+const anyFailed = (phases: SuiteResult[]) => phases.some((p) => p.tests.some((t) => t.state === 'failed'));
 
 /**
  * Runs a unit on a worker: on its environment, or a fresh one after a failure when retries are
@@ -76,11 +76,11 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
   const run = await s.timeline.span(
     { worker: worker.id, kind: 'unit', label: `${p.unit.name}${n > 1 ? ` #${n}` : ''}`, env: env.id },
     () => runUnit(p.unit, env, { reporter: Silent, signal: s.signal }),
-    (r) => !r.results.some((x) => x.tests.some((t) => t.state === 'failed')),
+    (r) => !anyFailed(r.results),
   );
   const attempt: Attempt = { ...base, env: env.id, startedAt: unitStart.toISOString(), durationMs: Date.now() - unitStart.getTime(), outcome: 'passed', phases: run.results };
   if (s.signal.aborted) return { ...attempt, outcome: 'interrupted', error: 'interrupted' };
-  if (failedTests(attempt)) {
+  if (anyFailed(run.results)) {
     attempt.outcome = 'failed';
     if (s.evidence) {
       s.progress.set(worker.id, 'evidence', p.unit.name);

@@ -145,7 +145,7 @@ export class Worker {
     this.env = undefined;
     const expires = new Date(Date.now() + ttlMs).toISOString();
     saveKept({ record: { ...env.record, keep: true, expires }, key: env.key });
-    for (const s of env.servers()) s.ssh.close();
+    env.disconnect();
     this.s.launched.delete(env.id);
     const report = this.environments.find((e) => e.id === env.id);
     if (report) report.fate = `kept for debugging until ${expires}`;

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { InfrastructureError } from '../errors.js';
-import type { RunningEnvironment } from '../environment/environment.js';
+import type { RunningEnvironment, UnitWindow } from '../environment/environment.js';
 
 /**
  * What a running unit sees. Workers run units side by side in one process, so this lives in
@@ -15,7 +15,7 @@ export interface UnitContext {
   /** Set by markBroken(): the environment must not be reused. */
   broken?: string;
   /** When the units run earlier on this environment began and ended. */
-  earlierUnits: { start: Date; end: Date }[];
+  earlierUnits: UnitWindow[];
   /** Whatever the unit's spec files and action share (module state is shared by all workers). */
   shared: Map<string, unknown>;
 }
@@ -64,7 +64,7 @@ export function markBroken(reason: string): void {
  * servers (killed daemons on purpose, say) is their business, so log checks excuse those
  * windows, and still see what happened at boot, at launch and between units.
  */
-export function earlierUnits(): { start: Date; end: Date }[] {
+export function earlierUnits(): UnitWindow[] {
   return unitContext().earlierUnits;
 }
 

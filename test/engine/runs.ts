@@ -1,21 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { RunReport } from '../../harness/run/results.js';
 import { shakedown } from './cli.js';
 
-export interface Summary {
-  run: string;
-  outcome: string;
-  workers: number;
-  makespanMs: number;
-  lowerBoundMs: number;
-  units: { unit: string; outcome: string; attempts: { worker: number }[] }[];
-  passed: number;
-  failed: number;
-  error?: string;
-  suites: { phase: string; tests: { fullTitle: string; state: string; error?: string }[] }[];
-  totalMs: number;
-}
+/** What `run --json` writes. */
+export type Summary = RunReport;
 
 /** Runs the build suite with the given defects and returns the exit code and the JSON results. */
 export function buildRun(defects: string[] = []): Promise<{ code: number | null; summary: Summary; junit: string }> {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { newRunId } from '../../environment/ids.js';
 import { catalog } from '../../images/catalog.js';
 import { sweep } from '../../janitor/janitor.js';
@@ -17,13 +17,7 @@ import { planUnits } from '../../suite/plan.js';
 import { resolveSuites, setSuitesDir } from '../../suite/discover.js';
 import { loadTopology } from '../../topology/load.js';
 import type { Topology } from '../../topology/schema.js';
-import { collect, DEFAULT_TOPOLOGY, KEPT_TTL, parseDuration, RUN_TTL_MS } from '../options.js';
-
-const count = (name: string, min: number, max: number) => (value: string) => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, not '${value}'`);
-  return n;
-};
+import { collect, DEFAULT_TOPOLOGY, KEPT_TTL, parseDuration, RUN_TTL_MS, wholeNumber } from '../options.js';
 
 interface RunFlags {
   suite: string;
@@ -66,13 +60,13 @@ export function registerRun(program: Command): void {
     .option('--suites-dir <dir>', 'folder of suites, relative to the project (default: suites)')
     .option('--topology <name>', 'topology under stacks/, or a path', DEFAULT_TOPOLOGY)
     .option('--defect <name>', 'provision a known defect (repeatable)', collect, [])
-    .option('-w, --workers <n>', 'parallel workers, each with its own environment', count('--workers', 1, 16), 1)
-    .option('--retries <n>', 're-run a failed unit on a fresh environment up to n times; a pass then is reported flaky', count('--retries', 0, 5), 0)
+    .option('-w, --workers <n>', 'parallel workers, each with its own environment', wholeNumber('--workers', 1, 16), 1)
+    .option('--retries <n>', 're-run a failed unit on a fresh environment up to n times; a pass then is reported flaky', wholeNumber('--retries', 0, 5), 0)
     .addOption(new Option('--order <order>', 'longest: slowest first from the duration history; given: as listed').choices(['longest', 'given']).default('longest'))
     .option('--keep-on-failure [ttl]', `keep a failed unit's environment for debugging (default ${KEPT_TTL}), then the janitor removes it`, parseDuration)
     .option('--no-gate', 'skip the health gate after each unit (environments are reused even if broken)')
-    .option('--launch-concurrency <n>', 'environments launched at once (default: min(workers, 2))', count('--launch-concurrency', 1, 16))
-    .option('--launch-tries <n>', 'launch attempts per environment before the worker gives up', count('--launch-tries', 1, 10), 3)
+    .option('--launch-concurrency <n>', 'environments launched at once (default: min(workers, 2))', wholeNumber('--launch-concurrency', 1, 16))
+    .option('--launch-tries <n>', 'launch attempts per environment before the worker gives up', wholeNumber('--launch-tries', 1, 10), 3)
     .option('--results <dir>', 'where report.json, junit.xml, report.html and evidence go (default: shakedown-results/<run>)')
     .option('--junit <file>', 'also write JUnit XML here')
     .option('--json <file>', 'also write JSON results here')

@@ -1,4 +1,5 @@
 import type { Server } from '../../environment/server.js';
+import type { UnitWindow } from '../../environment/environment.js';
 import { assertNone } from './failure.js';
 
 /** Lines that are known and harmless, each with the reason it is allowed. */
@@ -9,22 +10,23 @@ export interface AllowedLine {
 
 const SYSLOG_ERROR = /\b(error|err|crit|critical|fatal|failed|failure|panic)\b/i;
 
+/** Lists failed systemd units, one per line, name first; readable as testadmin (a full /run can break sudo). */
+export const FAILED_UNITS = 'systemctl --failed --no-legend --plain --full';
+
+/** Unit names from FAILED_UNITS' output. */
+export function parseFailedUnits(stdout: string): string[] {
+  return stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u): u is string => !!u);
+}
+
 /** No systemd unit is in the failed state. */
 export async function expectNoFailedUnits(server: Server): Promise<void> {
-  const r = await server.sh('systemctl --failed --no-legend --plain');
-  const failed = r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u): u is string => !!u);
+  const failed = parseFailedUnits((await server.sh(FAILED_UNITS)).stdout);
   assertNone(server.name, 'failed units', failed.length ? [`${failed.join(', ')} failed`] : []);
 }
 
 /** Error lines that the allow-list does not excuse. */
 export function unexcused(lines: string[], allow: AllowedLine[]): string[] {
   return lines.filter((l) => l.trim() && !allow.some((a) => a.pattern.test(l)));
-}
-
-/** A time span whose log lines are excused (another unit's doing). */
-export interface Window {
-  start: Date;
-  end: Date;
 }
 
 /** The time a log line starts with (RFC 3339, or journalctl's short-iso-precise `+0000` offset), if any. */
@@ -40,7 +42,7 @@ const TRAILING_MS = 1000;
  * exactly when its unit starts: a line logged just before (by the launch's converge, say) is never
  * excused. Only the end has slack. Docker servers share the harness's clock; cloud ones keep it by NTP.
  */
-export function outsideWindows(lines: string[], windows: Window[]): string[] {
+export function outsideWindows(lines: string[], windows: UnitWindow[]): string[] {
   return lines.filter((l) => {
     const t = lineTime(l);
     return Number.isNaN(t) || !windows.some((w) => t >= w.start.getTime() && t <= w.end.getTime() + TRAILING_MS);
@@ -62,7 +64,7 @@ export async function bootTime(server: Server): Promise<Date> {
 }
 
 /** Nothing at priority err or worse in the journal, and no error lines in syslog, since `since`. */
-export async function expectNoNewErrors(server: Server, since: Date, allow: AllowedLine[] = [], excused: Window[] = []): Promise<void> {
+export async function expectNoNewErrors(server: Server, since: Date, allow: AllowedLine[] = [], excused: UnitWindow[] = []): Promise<void> {
   const epoch = Math.floor(since.getTime() / 1000) - 1;
   const [journal, syslog] = await Promise.all([
     server.sudo(`journalctl -q -p err --since @${epoch} -o short-iso-precise --no-pager`),

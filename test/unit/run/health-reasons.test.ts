@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { parseDiskUsage, parseFailedUnits, serverReasons, type Outcome, type ServerProbe } from '../../../harness/run/health-reasons.js';
+import { parseDiskUsage, serverReasons, type Outcome, type ServerProbe } from '../../../harness/run/health-reasons.js';
+import { parseFailedUnits } from '../../../harness/suite/checks/health.js';
 import type { ExecResult } from '../../../harness/ssh/connection.js';
 
 const ran = (stdout: string, code: number | null = 0, stderr = ''): Outcome<ExecResult> => ({ ok: true, value: { stdout, stderr, code } });
