@@ -7,8 +7,8 @@ const allowed: AllowedLine[] = [
   { pattern: /Failed to get cgroup ID of cgroup/, why: 'systemd cannot read cgroup IDs through the read-only cgroup v1 mount; a warning' },
   { pattern: /Failed to set fd limit/, why: 'dbus may not raise its fd limit inside a container' },
   {
-    pattern: /haproxy\[\d+\]: (Server web\/web\d+ is DOWN, reason: Layer[47] |backend web has no server available!)/,
-    why: 'servers boot together, so HAProxy may check a web node before nginx or PostgreSQL is up; the end-to-end tests prove every node serves',
+    pattern: /haproxy\[\d+\]: (Server web\/web\d+ is DOWN, reason: (Layer[47] |Socket error)|backend web has no server available!)/,
+    why: 'servers boot together, so HAProxy may check a web node before nginx or PostgreSQL is up (refused, reset mid-start, or an error page); the end-to-end tests prove every node serves',
   },
 ];
 
