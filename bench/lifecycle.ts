@@ -2,14 +2,14 @@ import path from 'node:path';
 import { launchEnvironment } from '../harness/environment/launch.js';
 import { rebootServer, relaunchServer } from '../harness/environment/lifecycle.js';
 import { catalog } from '../harness/images/catalog.js';
-import { projectRoot } from '../harness/paths.js';
+import { packageRoot } from '../harness/paths.js';
 import type { Provider } from '../harness/provider/provider.js';
 import { loadTopology } from '../harness/topology/load.js';
 import { emit, summarize } from './stats.js';
 
 /** One server rebooted (from inside, from outside) and relaunched, back to SSH-ready and settled, n times each. */
 export async function benchLifecycle(provider: Provider, runs: number): Promise<void> {
-  const topology = loadTopology(path.join(projectRoot, 'test', 'fixtures', 'small.yml'), catalog());
+  const topology = loadTopology(path.join(packageRoot, 'test', 'fixtures', 'small.yml'), catalog());
   const env = await launchEnvironment({ topology, provider, run: 'bench-life', worker: 0, keep: false, ttlMs: 600_000 });
   try {
     const guest: number[] = [];

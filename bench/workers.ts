@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { projectRoot } from '../harness/paths.js';
+import { packageRoot } from '../harness/paths.js';
 import type { RunReport } from '../harness/run/results.js';
 import { emit } from './stats.js';
 
 /** Runs `shakedown run` with its own history file and results dir; returns the JSON report. */
 function run(args: string[], stateDir: string): { report: RunReport; exitCode: number | null } {
   const results = mkdtempSync(path.join(os.tmpdir(), 'shakedown-bench-'));
-  const r = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'shakedown.js'), '--quiet', 'run', '--results', results, ...args], {
+  const r = spawnSync(process.execPath, [path.join(packageRoot, 'bin', 'shakedown.js'), '--quiet', 'run', '--results', results, ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, SHAKEDOWN_STATE_DIR: stateDir },
   });

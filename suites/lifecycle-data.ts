@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { environment, unitShared } from '../harness/suite/context.js';
-import { expectHttp } from '../harness/suite/checks/index.js';
+import { environment, unitShared, expectHttp } from 'shakedown';
 import { lbUrl, sql } from './platform.js';
 
 /** The note written before a lifecycle action, kept for the unit's later spec files. */

@@ -1,6 +1,4 @@
-import type { Server } from '../harness/environment/server.js';
-import { environment } from '../harness/suite/context.js';
-import { httpFrom } from '../harness/suite/checks/index.js';
+import { type Server, environment, httpFrom } from 'shakedown';
 
 /** Helpers the platform's suites share: how to reach its load balancer and its database. */
 export const lbUrl = (path = '/') => `http://${environment().servers('lb')[0]!.name}${path}`;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, ShakedownError } from '../errors.js';
 import { setLogLevel } from '../log.js';
+import { chooseProject, PROJECT_FILE } from '../project/index.js';
 import { cleanupDone, installSignalHandlers, interrupted } from './interrupt.js';
 import { registerEnv } from './commands/env.js';
 import { registerImages, registerJanitor } from './commands/maintenance.js';
@@ -11,9 +12,13 @@ function program(): Command {
     .description('System tests for infrastructure: isolated server sets from reference images, reached through a bastion.')
     .option('-q, --quiet', 'no progress on stderr')
     .option('-v, --verbose', 'debug output on stderr')
+    .option('--project <dir>', `the project: a folder with a ${PROJECT_FILE} (default: the nearest one from here upward)`)
     .exitOverride()
     .showSuggestionAfterError(true)
-    .hook('preAction', (cmd) => setLogLevel(cmd.opts()));
+    .hook('preAction', (cmd) => {
+      setLogLevel(cmd.opts());
+      chooseProject(cmd.opts<{ project?: string }>().project);
+    });
   registerImages(p);
   registerEnv(p);
   registerRun(p);

@@ -18,7 +18,6 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
-export const DEFAULT_TOPOLOGY = 'platform';
 /** A run's objects expire after this even if every process that knew of them is gone. */
 export const RUN_TTL_MS = 2 * 3_600_000;
 export const KEPT_TTL = '4h';

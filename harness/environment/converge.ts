@@ -1,31 +1,56 @@
 import { execFileSync } from 'node:child_process';
 import { InfrastructureError } from '../errors.js';
-import { imagesDir } from '../images/catalog.js';
-import type { Server } from './server.js';
+import { project, type Version } from '../project/index.js';
+import { shellQuote, type Server } from './server.js';
 
-const REMOTE_DIR = '/opt/platform-src';
+/** Where the project's configuration code lives on a server, baked or uploaded. */
+export const SOURCE_DIR = '/opt/shakedown/source';
 const CONVERGE_TIMEOUT_MS = 300_000;
 
-/** The platform's configuration code, packed once per process. */
-let packed: Buffer | undefined;
-function platformTarball(): Buffer {
-  packed ??= execFileSync('tar', ['-cz', '-C', imagesDir, 'platform'], { maxBuffer: 64 << 20 });
-  return packed;
+/** The configuration code, packed once per process. */
+const packed = new Map<string, Buffer>();
+function sourceTarball(dir: string): Buffer {
+  if (!packed.has(dir)) packed.set(dir, execFileSync('tar', ['-cz', '-C', dir, '.'], { maxBuffer: 64 << 20 }));
+  return packed.get(dir)!;
+}
+
+/** What the converge command is told: the role, the version and its variables, the defects, whether it bakes. */
+export function convergeEnv(role: string, version: Version, defects: readonly string[], baking: boolean): Record<string, string> {
+  return { ...version.vars, SHAKEDOWN_ROLE: role, SHAKEDOWN_VERSION: version.name, SHAKEDOWN_DEFECTS: defects.join(','), SHAKEDOWN_BAKING: String(baking) };
+}
+
+/** Exit codes of the converge command that mean success: Puppet's --detailed-exitcodes says 2 for "changed". */
+export const okCodes = () => (project().converge.changes === 'puppet' ? [0, 2] : [0]);
+
+export function versionNamed(name: string): Version {
+  const p = project();
+  const v = p.versions.find((x) => x.name === name);
+  if (!v) throw new InfrastructureError(`version '${name}' is not in ${p.file} (versions: ${p.versions.map((x) => x.name).join(', ')})`);
+  return v;
 }
 
 export interface ConvergeOptions {
   version: string;
-  defects: string[];
+  defects: readonly string[];
 }
 
-/** Applies the platform's configuration code to a live server over SSH, as an admin would. */
-export async function converge(server: Server, opts: ConvergeOptions): Promise<void> {
-  await server.mustWithInput(`rm -rf ${REMOTE_DIR} && mkdir -p ${REMOTE_DIR} && tar -xz -C ${REMOTE_DIR}`, platformTarball());
-  const defects = opts.defects.length ? ` --defects ${opts.defects.join(',')}` : '';
-  const cmd = `${REMOTE_DIR}/platform/apply.sh --role ${server.role} --version ${opts.version}${defects}`;
-  const r = await server.sudo(cmd, { timeoutMs: CONVERGE_TIMEOUT_MS });
-  if (!r.ok) {
+/** What a converge printed and how it exited (one of the success codes: a failure throws). */
+export interface ConvergeResult {
+  output: string;
+  code: number;
+}
+
+/** Applies the project's configuration code to a live server over SSH, as an admin would. */
+export async function converge(server: Server, opts: ConvergeOptions): Promise<ConvergeResult> {
+  const p = project();
+  await server.mustWithInput(`rm -rf ${SOURCE_DIR} && mkdir -p ${SOURCE_DIR} && tar -xz -C ${SOURCE_DIR}`, sourceTarball(p.converge.source));
+  const env = convergeEnv(server.role, versionNamed(opts.version), opts.defects, false);
+  const exports = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+  const r = await server.sudo(`cd ${SOURCE_DIR} && export ${exports} && bash -c ${shellQuote(p.converge.command)} 2>&1`, { timeoutMs: CONVERGE_TIMEOUT_MS });
+  const code = r.code ?? -1;
+  if (!okCodes().includes(code)) {
     const tail = (r.stdout + r.stderr).trim().split('\n').slice(-5).join(' | ');
-    throw new InfrastructureError(`${server.name}: converging role ${server.role} failed (exit ${r.code}): ${tail}`);
+    throw new InfrastructureError(`${server.name}: converging role ${server.role} with '${p.converge.command}' failed (exit ${r.code}): ${tail}`);
   }
+  return { output: r.stdout, code };
 }

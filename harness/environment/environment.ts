@@ -13,6 +13,8 @@ export interface EnvironmentRecord {
   provider: string;
   topology: string;
   version: string;
+  /** The base image its role images were baked on. */
+  base?: string;
   defects: string[];
   keep: boolean;
   expires: string;

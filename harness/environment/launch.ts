@@ -1,4 +1,5 @@
-import { defectsFor, imageTag } from '../images/catalog.js';
+import { roleTag } from '../images/catalog.js';
+import { defectsFor } from '../project/index.js';
 import { info, type LogContext } from '../log.js';
 import type { Owner } from '../provider/labels.js';
 import type { LaunchedServer, Provider, ServerSpec } from '../provider/provider.js';
@@ -28,7 +29,7 @@ export interface LaunchOptions {
 export function planServers(topology: Topology): ServerSpec[] {
   return serverNames(topology).map(({ name, role }) => {
     const spec = topology.roles[role]!;
-    return { name, role, image: imageTag(spec.image, topology.version), volumes: spec.volumes, publish: spec.publish };
+    return { name, role, image: roleTag(spec.image, topology.version, topology.base), volumes: spec.volumes, publish: spec.publish };
   });
 }
 
@@ -86,6 +87,7 @@ function recordOf(owner: Owner, o: LaunchOptions, launched: LaunchedServer[]): E
     provider: o.provider.name,
     topology: o.topology.name,
     version: o.topology.version,
+    base: o.topology.base,
     defects: o.topology.defects,
     keep: owner.keep,
     expires: owner.expires.toISOString(),

@@ -5,10 +5,13 @@ import path from 'node:path';
 import { InfrastructureError } from '../errors.js';
 import { info } from '../log.js';
 import { engine, isNotFound } from '../provider/docker/engine.js';
-import { BASE_IMAGE, imagesDir, imageTag, roleImages } from './catalog.js';
+import { recipesDir } from '../paths.js';
+import { project, type Project, type Version } from '../project/index.js';
+import { BUILT_IN_BASES, type BaseName } from '../project/schema.js';
+import { baseTag, roleTag } from './catalog.js';
+import { convergeEnv, okCodes } from '../environment/converge.js';
+import { BAKE_FAILED, roleDockerfile } from './role-dockerfile.js';
 
-/** Every platform version gets prebuilt role images: suites run on them and upgrades go between them. */
-export const VERSIONS = ['v1', 'v2'];
 const HASH_LABEL = 'shakedown.recipe-hash';
 
 function filesUnder(dir: string): string[] {
@@ -18,11 +21,13 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** A hash of a recipe: every file's path, mode and content, plus anything else it depends on. */
+/** A hash of a recipe: every file's path (relative to its folder), mode and content, plus anything else it depends on. */
 export function recipeHash(dirs: string[], extra: string[] = []): string {
   const h = createHash('sha256');
-  for (const file of dirs.flatMap(filesUnder).sort()) {
-    h.update(path.relative(imagesDir, file)).update(String(statSync(file).mode & 0o111)).update(readFileSync(file));
+  for (const dir of dirs) {
+    for (const file of filesUnder(dir).sort()) {
+      h.update(path.relative(dir, file)).update(String(statSync(file).mode & 0o111)).update(readFileSync(file));
+    }
   }
   extra.forEach((e) => h.update(e));
   return h.digest('hex').slice(0, 16);
@@ -39,18 +44,29 @@ async function labelledHash(tag: string): Promise<{ hash?: string; id?: string }
   }
 }
 
-function run(cmd: string, args: string[], what: string): Promise<void> {
+/** Runs a build step; on failure `explain` turns the last of its output into the error. */
+function run(cmd: string, args: string[], explain: (code: number | null, tail: string) => string, input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let tail = '';
-    const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
+    const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-8000));
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    child.on('error', (e) => reject(new InfrastructureError(`${what}: cannot run ${cmd}: ${e.message}`)));
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new InfrastructureError(`${what} failed (exit ${code}): ${tail.trim().split('\n').slice(-6).join(' | ')}`)),
-    );
+    child.stdin.end(input ?? '');
+    child.on('error', (e) => reject(new InfrastructureError(`${explain(null, '')}: cannot run ${cmd}: ${e.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new InfrastructureError(explain(code, tail)))));
   });
+}
+
+const lastLines = (text: string, n: number) => text.trim().split('\n').map((l) => l.trim()).filter(Boolean).slice(-n).join(' | ');
+
+/** The converge's own last lines, before the marker the bake prints when it fails. */
+export function bakeFailure(tail: string): { code: string; lines: string } | undefined {
+  const lines = tail.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(BAKE_FAILED));
+  if (at < 0) return undefined;
+  const before = lines.slice(0, at).filter((l) => !/^( ---> |Step \d+\/\d+ :|Removing intermediate)/.test(l));
+  return { code: lines[at]!.slice(BAKE_FAILED.length).trim(), lines: lastLines(before.join('\n'), 6) };
 }
 
 export interface BuildReport {
@@ -59,24 +75,42 @@ export interface BuildReport {
   ms: number;
 }
 
-/** Builds the base and every role image whose recipe changed; skips the rest. */
-export async function buildImages(opts: { force?: boolean } = {}): Promise<BuildReport[]> {
+/** Builds the base and every role image whose recipe changed, for every version; skips the rest. */
+export async function buildImages(opts: { force?: boolean; bases?: BaseName[] } = {}): Promise<BuildReport[]> {
+  const p = project();
   const reports: BuildReport[] = [];
-  const baseHash = recipeHash([path.join(imagesDir, 'base')]);
-  reports.push(await ensure(BASE_IMAGE, baseHash, opts.force, () => run('bash', [path.join(imagesDir, 'base', 'build.sh'), BASE_IMAGE, baseHash], `building ${BASE_IMAGE}`)));
-  const baseId = (await labelledHash(BASE_IMAGE)).id!;
-  const roleRecipe = [path.join(imagesDir, 'platform'), path.join(imagesDir, 'roles')];
-  for (const version of VERSIONS) {
-    for (const role of roleImages()) {
-      const tag = imageTag(role, version);
-      const hash = recipeHash(roleRecipe, [baseId, role, version]);
-      const args = ['build', '-q', '-f', path.join(imagesDir, 'roles', 'Dockerfile'), '--build-arg', `BASE=${BASE_IMAGE}`,
-        '--build-arg', `ROLE=${role}`, '--build-arg', `VERSION=${version}`, '--label', `${HASH_LABEL}=${hash}`,
-        '--label', `shakedown.image=${role}`, '-t', tag, imagesDir];
-      reports.push(await ensure(tag, hash, opts.force, () => run('docker', args, `building ${tag}`)));
+  for (const base of opts.bases ?? p.bases) {
+    reports.push(await buildBase(base, opts.force));
+    const baseId = (await labelledHash(baseTag(base))).id!;
+    for (const version of p.versions) {
+      for (const role of p.roles) reports.push(await buildRole(p, base, baseId, role, version, opts.force));
     }
   }
   return reports;
+}
+
+function buildBase(base: BaseName, force?: boolean): Promise<BuildReport> {
+  const release = BUILT_IN_BASES[base];
+  const dir = path.join(recipesDir, 'base');
+  const tag = baseTag(base);
+  const hash = recipeHash([dir], [release]);
+  const explain = (code: number | null, tail: string) => `building ${tag} failed (exit ${code}): ${lastLines(tail, 6)}`;
+  return ensure(tag, hash, force, () => run('bash', [path.join(dir, 'build.sh'), tag, hash, release], explain));
+}
+
+function buildRole(p: Project, base: BaseName, baseId: string, role: string, version: Version, force?: boolean): Promise<BuildReport> {
+  const tag = roleTag(role, version.name, base);
+  const env = convergeEnv(role, version, [], true);
+  const hash = recipeHash([p.converge.source], [baseId, p.converge.command, p.converge.packages.join(','), JSON.stringify(env)]);
+  const dockerfile = roleDockerfile({ base: baseTag(base), packages: p.converge.packages, command: p.converge.command, env, project: p.name, okCodes: okCodes() });
+  const labels = { [HASH_LABEL]: hash, 'shakedown.image': role, 'shakedown.role': role, 'shakedown.version': version.name, 'shakedown.base': base };
+  const args = ['build', '--force-rm', '-f', '-', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), '-t', tag, p.converge.source];
+  const explain = (code: number | null, tail: string) => {
+    const failed = bakeFailure(tail);
+    if (!failed) return `building ${tag} failed (exit ${code}): ${lastLines(tail, 6)}`;
+    return `baking role ${role} (${tag}): converge command '${p.converge.command}' exited ${failed.code}: ${failed.lines}`;
+  };
+  return ensure(tag, hash, force, () => run('docker', args, explain, dockerfile));
 }
 
 async function ensure(tag: string, hash: string, force: boolean | undefined, build: () => Promise<void>): Promise<BuildReport> {

@@ -13,7 +13,7 @@ export interface HealthBaseline {
 
 export interface HealthVerdict {
   healthy: boolean;
-  /** One line each, naming the server: `db-1: /run is 100% full`. */
+  /** One line each, naming the server: `app-1: /run is 100% full`. */
   reasons: string[];
   ms: number;
 }

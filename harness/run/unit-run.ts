@@ -66,7 +66,7 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
   let env: RunningEnvironment;
   try {
     if (n > 1) await worker.discard(`attempt ${n - 1} of ${p.unit.name} failed; retried on a fresh environment`);
-    env = await worker.environmentFor(p.topology);
+    env = await worker.environmentFor(p.topology, p.unit.fresh);
   } catch (error) {
     const outcome = exitCodeOf(error) === EXIT.interrupted || s.signal.aborted ? 'interrupted' : 'infra';
     return { ...base, durationMs: Date.now() - startedAt.getTime(), outcome, error: (error as Error).message };

@@ -67,10 +67,14 @@ export class Worker {
     return this.env?.topology.name;
   }
 
-  /** The current environment if it has this topology, else a fresh one (the old one destroyed). */
-  async environmentFor(topology: Topology): Promise<RunningEnvironment> {
-    if (this.env && this.env.topology.name === topology.name) return this.env;
-    if (this.env) await this.discard(`replaced by one of topology ${topology.name}`);
+  /**
+   * The current environment if it has this topology (and, for a unit that needs a `fresh` one, no
+   * unit has run on it yet), else a fresh one (the old one destroyed).
+   */
+  async environmentFor(topology: Topology, fresh = false): Promise<RunningEnvironment> {
+    const used = (this.env?.unitWindows.length ?? 0) > 0;
+    if (this.env && this.env.topology.name === topology.name && !(fresh && used)) return this.env;
+    if (this.env) await this.discard(this.env.topology.name === topology.name ? 'replaced: the next unit needs a fresh environment' : `replaced by one of topology ${topology.name}`);
     this.env = await this.launch(topology);
     return this.env;
   }

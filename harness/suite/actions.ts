@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BadInputError } from '../errors.js';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { rebootServer, relaunchServer, type RebootHow } from '../environment/lifecycle.js';
-import { suitesCompiled } from './discover.js';
+import { suitePath, suitesSource } from './discover.js';
+import { idempotence } from './idempotence.js';
+import { allowTypeScript } from './typescript.js';
 import type { TestResult } from './runner.js';
 
 /** Records one observable step of an action as a test result. */
@@ -30,18 +33,28 @@ export const builtInActions: { [name: string]: Action } = {
   },
   /** Every server re-created from its image, volumes re-attached, new host key learnt out of band. */
   relaunch: (env, record) => everyServer(env, (name) => record(`${name} relaunched from its image`, async () => `${(await relaunchServer(env, name)).ms} ms`)),
+  /** Every server converged again: nothing may change. */
+  idempotence,
 };
+
+/** `./action.js` names the suite's action.ts too: TypeScript suites import it by its .js name. */
+function actionFile(suite: string, name: string): string {
+  const file = path.join(suitesSource(), suite, name);
+  const ts = file.replace(/\.js$/, '.ts');
+  return existsSync(file) || !existsSync(ts) ? file : ts;
+}
 
 
 /** A built-in action by name, or a suite's own module (`./action.js` exporting `action`). */
 export async function resolveAction(suite: string, name: string): Promise<Action> {
   if (!name.startsWith('./')) {
     const a = builtInActions[name];
-    if (!a) throw new BadInputError(`suites/${suite}/suite.json: action: unknown '${name}' (built in: ${Object.keys(builtInActions).join(', ')}; or ./module.js)`);
+    if (!a) throw new BadInputError(`${suitePath(suite, 'suite.json')}: action: unknown '${name}' (built in: ${Object.keys(builtInActions).join(', ')}; or ./module.js)`);
     return a;
   }
-  const mod = (await import(pathToFileURL(path.join(suitesCompiled(), suite, name)).href)) as { action?: Action };
-  if (typeof mod.action !== 'function') throw new BadInputError(`suites/${suite}/${name} must export an 'action' function`);
+  await allowTypeScript();
+  const mod = (await import(pathToFileURL(actionFile(suite, name)).href)) as { action?: Action };
+  if (typeof mod.action !== 'function') throw new BadInputError(`${suitePath(suite, name)} must export an 'action' function`);
   return mod.action;
 }
 

@@ -1,34 +1,36 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BadInputError } from '../errors.js';
-import { projectRoot } from '../paths.js';
+import { project } from '../project/index.js';
+import { builtInManifests } from './built-in.js';
 import { readManifest } from './manifest.js';
 
-/** The compiled tree: dist/ (this file is dist/harness/suite/discover.js). */
-const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-let suitesDir = 'suites';
+let suitesDir: string | undefined;
 
-/**
- * Where suites live, relative to the project root: `suites` (the example platform's), or another
- * folder such as the harness's own test fixtures. Source folder for names and suite.json files,
- * the same path under dist/ for compiled specs and actions.
- */
-export function setSuitesDir(dir: string): void {
-  const rel = path.isAbsolute(dir) ? path.relative(projectRoot, dir) : dir;
-  if (rel.startsWith('..') || !existsSync(path.join(projectRoot, rel))) throw new BadInputError(`--suites-dir ${dir}: no such folder inside the project`);
-  suitesDir = path.normalize(rel);
+/** Runs suites from another folder than the project's (the harness's own fixtures). */
+export function setSuitesDir(dir: string | undefined): void {
+  if (dir !== undefined && (!existsSync(dir) || !statSync(dir).isDirectory())) throw new BadInputError(`--suites-dir ${dir}: no such folder`);
+  suitesDir = dir === undefined ? undefined : path.resolve(dir);
 }
 
-export const suitesSource = () => path.join(projectRoot, suitesDir);
-export const suitesCompiled = () => path.join(distRoot, suitesDir);
+/** The folder of suites: the project's (`suites:` in its project file) unless --suites-dir says otherwise. */
+export const suitesSource = () => suitesDir ?? project().suites;
 
-/** Suites are the folders of suites/ in the source tree (a lifecycle suite may hold only its suite.json). */
+/** How a suite's folder is shown in messages. */
+export const suitePath = (suite: string, file = '') => path.relative(process.cwd(), path.join(suitesSource(), suite, file)) || '.';
+
+/** Spec files are TypeScript (loaded without a build step) or JavaScript. */
+export const SPEC = /\.spec\.(ts|mts|js|mjs)$/;
+
+/** Suites are the folders of the suites folder (a lifecycle suite may hold only its suite.json), and the built-in ones. */
 export function availableSuites(): string[] {
   const source = suitesSource();
-  if (!existsSync(source)) return [];
-  return readdirSync(source, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const own = existsSync(source) ? readdirSync(source, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+  return [...new Set([...own, ...Object.keys(builtInManifests)])].sort();
 }
+
+/** A suite of the project's own, rather than a built-in one. */
+export const isOwnSuite = (suite: string) => existsSync(path.join(suitesSource(), suite));
 
 /** Expands `build,reboot` or `all` into suite names, rejecting unknown ones before anything is launched. */
 export function resolveSuites(spec: string): string[] {
@@ -51,7 +53,7 @@ function allInOrder(known: string[]): string[] {
 }
 
 export function suiteFiles(suite: string): string[] {
-  const dir = path.join(suitesCompiled(), suite);
+  const dir = path.join(suitesSource(), suite);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.spec.js')).sort().map((f) => path.join(dir, f));
+  return readdirSync(dir).filter((f) => SPEC.test(f)).sort().map((f) => path.join(dir, f));
 }

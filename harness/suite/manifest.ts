@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../errors.js';
-import { suitesSource } from './discover.js';
+import { builtInManifests } from './built-in.js';
+import { isOwnSuite, suitePath, suitesSource } from './discover.js';
+import { describeIssue } from '../zod-issue.js';
 
 /**
  * A suite's optional `suite.json`. A lifecycle suite names an action and the suites it re-runs
@@ -11,7 +13,7 @@ import { suitesSource } from './discover.js';
 const manifestSchema = z
   .object({
     description: z.string().optional(),
-    /** The topology this suite needs, e.g. one with a database replica. */
+    /** The topology this suite needs, e.g. one with more servers. */
     topology: z.string().optional(),
     /** A built-in action (reboot, relaunch, upgrade) or a module in the suite's folder, e.g. ./action.js. */
     action: z.string().optional(),
@@ -22,19 +24,28 @@ const manifestSchema = z
      * the servers…): the worker destroys the environment after it, whatever the health gate says.
      */
     breaks: z.string().optional(),
+    /** The suite judges what a launch made (a second converge, say): it gets an environment no unit has touched. */
+    fresh: z.boolean().optional(),
   })
   .strict();
 
 export type Manifest = z.output<typeof manifestSchema>;
 
+/** A suite's manifest: its own suite.json, a built-in suite's, or none (a plain suite). */
 export function readManifest(suite: string): Manifest {
+  const builtIn = builtInManifests[suite];
+  if (builtIn && !isOwnSuite(suite)) return builtIn();
   const file = path.join(suitesSource(), suite, 'suite.json');
   if (!existsSync(file)) return manifestSchema.parse({});
-  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BadInputError(`suites/${suite}/suite.json: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  const shown = suitePath(suite, 'suite.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new BadInputError(`${shown}: not valid JSON: ${(error as Error).message}`);
   }
-  if (parsed.data.then.length && !parsed.data.action) throw new BadInputError(`suites/${suite}/suite.json: then: needs an action to follow`);
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) throw new BadInputError(`${shown}: ${describeIssue(parsed.error.issues[0]!)}`);
+  if (parsed.data.then.length && !parsed.data.action) throw new BadInputError(`${shown}: then: needs an action to follow`);
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BadInputError } from '../errors.js';
-import { availableSuites, suiteFiles } from './discover.js';
+import { availableSuites, SPEC, suiteFiles, suitePath } from './discover.js';
 import { readManifest } from './manifest.js';
 
 /** One thing to do on an environment: run spec files, or perform a lifecycle action. */
@@ -16,10 +16,12 @@ export interface Unit {
   topology?: string;
   /** Declared in suite.json: the environment is destroyed after this unit. */
   breaks?: string;
+  /** Declared in suite.json: the unit runs on an environment no other unit has touched. */
+  fresh?: boolean;
   steps: Step[];
 }
 
-const isBefore = (f: string) => f.endsWith('.before.spec.js');
+const isBefore = (f: string) => /\.before\.spec\.\w+$/.test(f);
 
 /**
  * A plain suite is one step. A lifecycle suite S with action A and `then` [T…] is: S's
@@ -29,7 +31,7 @@ const isBefore = (f: string) => f.endsWith('.before.spec.js');
 export function planUnit(suite: string): Unit {
   const m = readManifest(suite);
   const files = suiteFiles(suite);
-  if (!m.action) return { name: suite, suite, topology: m.topology, breaks: m.breaks, steps: [{ kind: 'specs', suite, phase: suite, files }] };
+  if (!m.action) return { name: suite, suite, topology: m.topology, breaks: m.breaks, fresh: m.fresh, steps: [{ kind: 'specs', suite, phase: suite, files }] };
   // A suite's own action module reads best under the suite's name: "build after upgrade".
   const after = `after ${m.action.startsWith('./') ? suite : m.action}`;
   const steps: Step[] = [];
@@ -37,13 +39,13 @@ export function planUnit(suite: string): Unit {
   if (before.length) steps.push({ kind: 'specs', suite, phase: `${suite}: before`, files: before });
   steps.push({ kind: 'action', suite, phase: `${suite}: action`, action: m.action });
   for (const t of m.then) {
-    if (!availableSuites().includes(t)) throw new BadInputError(`suites/${suite}/suite.json: then: unknown suite '${t}'`);
-    if (readManifest(t).action) throw new BadInputError(`suites/${suite}/suite.json: then: '${t}' is itself a lifecycle suite; name plain suites`);
+    if (!availableSuites().includes(t)) throw new BadInputError(`${suitePath(suite, 'suite.json')}: then: unknown suite '${t}'`);
+    if (readManifest(t).action) throw new BadInputError(`${suitePath(suite, 'suite.json')}: then: '${t}' is itself a lifecycle suite; name plain suites`);
     steps.push({ kind: 'specs', suite: t, phase: `${t} ${after}`, files: suiteFiles(t) });
   }
   const own = files.filter((f) => !isBefore(f));
   if (own.length) steps.push({ kind: 'specs', suite, phase: `${suite}: after`, files: own });
-  return { name: suite, suite, topology: m.topology, breaks: m.breaks, steps };
+  return { name: suite, suite, topology: m.topology, breaks: m.breaks, fresh: m.fresh, steps };
 }
 
 /**
@@ -55,7 +57,7 @@ export function planUnits(suite: string): Unit[] {
   const step = whole.steps[0]!;
   if (whole.steps.length > 1 || step.kind !== 'specs' || step.files.length < 2) return [whole];
   return step.files.map((file) => {
-    const name = `${suite}/${path.basename(file, '.spec.js')}`;
+    const name = `${suite}/${path.basename(file).replace(SPEC, '')}`;
     return { ...whole, name, steps: [{ ...step, files: [file] }] };
   });
 }

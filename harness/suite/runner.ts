@@ -4,6 +4,7 @@ import type { RunningEnvironment } from '../environment/environment.js';
 import { recorder, resolveAction } from './actions.js';
 import { unitContext, withUnitContext, type UnitContext } from './context.js';
 import type { Step, Unit } from './plan.js';
+import { allowTypeScript } from './typescript.js';
 
 export interface TestResult {
   suite: string;
@@ -41,6 +42,7 @@ function loadFresh(mocha: Mocha, files: string[]): Promise<void> {
 }
 
 async function loadFiles(mocha: Mocha, files: string[]): Promise<void> {
+  await allowTypeScript();
   const load = ++loads;
   for (const file of files) {
     mocha.suite.emit('pre-require', globalThis, file, mocha);

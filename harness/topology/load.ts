@@ -1,21 +1,23 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { BadInputError } from '../errors.js';
-import { projectRoot } from '../paths.js';
+import { project } from '../project/index.js';
 import { validateTopology, type Catalog } from './validate.js';
 import type { Topology } from './schema.js';
 
-/** Where a topology name points: `stacks/NAME.yml`, or a path to a file. */
+/** Where a topology name points: `NAME.yml` in the project's stacks folder, or a path to a file. */
 export function topologyPath(nameOrPath: string): string {
   if (nameOrPath.includes('/') || nameOrPath.endsWith('.yml') || nameOrPath.endsWith('.yaml')) return path.resolve(nameOrPath);
-  return path.join(projectRoot, 'stacks', `${nameOrPath}.yml`);
+  return path.join(project().stacks, `${nameOrPath}.yml`);
 }
 
-export function loadTopology(nameOrPath: string, catalog: Catalog, extraDefects: readonly string[] = []): Topology {
+/** Reads and checks a topology; `extraDefects` (from --defect) and `base` (from --base) add to it. */
+export function loadTopology(nameOrPath: string, catalog: Catalog, extraDefects: readonly string[] = [], base?: string): Topology {
+  if (base && !catalog.bases.includes(base as never)) throw new BadInputError(`--base ${base}: not a base of the project (its bases: ${catalog.bases.join(', ')})`);
   const file = topologyPath(nameOrPath);
   if (!existsSync(file)) {
-    throw new BadInputError(`topology '${nameOrPath}' not found at ${file}: pick one of stacks/*.yml or give a path`);
+    throw new BadInputError(`topology '${nameOrPath}' not found at ${file}: pick one of ${path.relative(process.cwd(), project().stacks) || '.'}/*.yml or give a path`);
   }
   let raw: unknown;
   try {
@@ -28,5 +30,18 @@ export function loadTopology(nameOrPath: string, catalog: Catalog, extraDefects:
     const r = raw as { defects?: unknown };
     r.defects = [...(Array.isArray(r.defects) ? r.defects : []), ...extraDefects];
   }
+  if (raw && typeof raw === 'object' && base) (raw as { base?: string }).base = base;
   return validateTopology(raw, catalog, path.relative(process.cwd(), file) || file);
+}
+
+/**
+ * The topology a verb uses when none is named: the one named like the project, or the only one
+ * in its stacks folder.
+ */
+export function defaultTopology(): string {
+  const p = project();
+  const all = existsSync(p.stacks) ? readdirSync(p.stacks).filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4)) : [];
+  if (all.includes(p.name)) return p.name;
+  if (all.length === 1) return all[0]!;
+  throw new BadInputError(`no topology named --topology, and ${path.relative(process.cwd(), p.stacks) || '.'} has ${all.length ? `several (${all.join(', ')})` : 'none'}: pass --topology NAME, or name one ${p.name}.yml`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BaseName } from '../project/schema.js';
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lower-case letters, digits and dashes');
 
@@ -35,7 +36,10 @@ export const topologySchema = z
   .object({
     name,
     description: z.string().optional(),
-    version: z.string().regex(/^v\d+$/, 'must look like v1').default('v1'),
+    /** One of the project's versions; its first (production) when absent. */
+    version: name.optional(),
+    /** One of the project's bases; its first when absent (`--base` overrides). */
+    base: name.optional(),
     bastion: name,
     roles: z.record(name, role).refine((r) => Object.keys(r).length > 0, 'must name at least one role'),
     defects: z.array(z.string()).default([]),
@@ -43,7 +47,8 @@ export const topologySchema = z
   .strict();
 
 export type TopologyInput = z.input<typeof topologySchema>;
-export type Topology = z.output<typeof topologySchema>;
+/** A validated topology: its version resolved against the project's. */
+export type Topology = Omit<z.output<typeof topologySchema>, 'version' | 'base'> & { version: string; base: BaseName };
 export type RoleSpec = z.output<typeof role>;
 export type VolumeSpec = z.output<typeof volume>;
 export type Invariant = z.output<typeof invariant>;

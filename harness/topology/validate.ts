@@ -1,20 +1,16 @@
-import { z } from 'zod';
 import { BadInputError } from '../errors.js';
+import { describeIssue } from '../zod-issue.js';
+import type { BaseName } from '../project/schema.js';
 import { topologySchema, type Topology } from './schema.js';
 
-/** What the platform offers, so a topology can be checked against it before anything is created. */
+/** What the project offers, so a topology can be checked against it before anything is created. */
 export interface Catalog {
   images: readonly string[];
   defects: readonly string[];
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join('.') || '(top level)';
-  if (issue.code === 'unrecognized_keys') {
-    const at = issue.path.length ? `${path}: ` : '';
-    return `${at}unknown key ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  }
-  return `${path}: ${issue.message}`;
+  /** The first is the default version. */
+  versions: readonly string[];
+  /** The first is the default base. */
+  bases: readonly BaseName[];
 }
 
 /** Parses and checks a topology; throws a one-line BadInputError naming the field. */
@@ -24,10 +20,12 @@ export function validateTopology(raw: unknown, catalog: Catalog, source: string)
     const first = parsed.error.issues[0]!;
     throw new BadInputError(`topology ${source}: ${describeIssue(first)}`);
   }
-  const topology = parsed.data;
+  const topology = { ...parsed.data, version: parsed.data.version ?? catalog.versions[0]!, base: (parsed.data.base ?? catalog.bases[0]!) as BaseName };
   const fail = (field: string, problem: string) => {
     throw new BadInputError(`topology ${source}: ${field}: ${problem}`);
   };
+  if (!catalog.versions.includes(topology.version)) fail('version', `unknown version '${topology.version}' (the project's: ${catalog.versions.join(', ')})`);
+  if (!catalog.bases.includes(topology.base)) fail('base', `unknown base '${topology.base}' (the project's: ${catalog.bases.join(', ')})`);
   const roles = Object.keys(topology.roles);
   const bastion = topology.roles[topology.bastion];
   if (!bastion) fail('bastion', `names role '${topology.bastion}', which is not under roles (roles: ${roles.join(', ')})`);
@@ -52,7 +50,7 @@ export function validateTopology(raw: unknown, catalog: Catalog, source: string)
   return topology;
 }
 
-/** Server names: `bastion` for a single server, `web-1`, `web-2` for several. */
+/** Server names: `bastion` for the bastion, `ROLE-1`, `ROLE-2`… for the rest. */
 export function serverNames(topology: Topology): { name: string; role: string }[] {
   return Object.entries(topology.roles).flatMap(([role, spec]) =>
     Array.from({ length: spec.count }, (_, i) => ({ name: role === topology.bastion ? role : `${role}-${i + 1}`, role })),

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Converges this server to one platform role with Ansible, run as root on the server itself:
 # at bake time inside `docker build` (--bake: nothing is started) or on a live server.
+# Shakedown runs it as the project's converge command, with SHAKEDOWN_ROLE, SHAKEDOWN_VERSION,
+# SHAKEDOWN_DEFECTS and SHAKEDOWN_BAKING set; flags, when given, take precedence.
 # Usage: apply.sh --role bastion|lb|web|db|replica [--version v1|v2] [--defects a,b] [--bake]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 usage() { echo "usage: apply.sh --role bastion|lb|web|db|replica [--version v1|v2] [--defects a,b] [--bake]" >&2; exit 2; }
 
-role='' version=v1 defects='' bake=false
+role=${SHAKEDOWN_ROLE:-} version=${SHAKEDOWN_VERSION:-v1} defects=${SHAKEDOWN_DEFECTS:-} bake=${SHAKEDOWN_BAKING:-false}
 while [ $# -gt 0 ]; do
   case $1 in
     --role|--version|--defects) [ $# -ge 2 ] || usage; declare "${1#--}=$2"; shift 2 ;;

@@ -1,6 +1,5 @@
 import { describe, it } from 'mocha';
-import { actionStart, earlierUnits, environment } from '../../harness/suite/context.js';
-import { bootTime, expectNoFailedUnits, expectNoNewErrors, type AllowedLine } from '../../harness/suite/checks/index.js';
+import { actionStart, earlierUnits, environment, bootTime, expectNoFailedUnits, expectNoNewErrors, type AllowedLine } from 'shakedown';
 
 /** Known, harmless lines of a server in a container; each says why it is allowed. */
 const allowed: AllowedLine[] = [

@@ -1,4 +1,4 @@
-import type { CronExpectation, FileExpectation } from '../../harness/suite/checks/index.js';
+import type { CronExpectation, FileExpectation } from 'shakedown';
 
 /** What a correctly built server of each role has: the build suite's declaration of the platform. */
 export interface RoleExpectation {

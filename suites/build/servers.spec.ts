@@ -1,8 +1,5 @@
 import { describe, it } from 'mocha';
-import { environment } from '../../harness/suite/context.js';
-import {
-  expectCronJob, expectFile, expectListening, expectPackage, expectService, expectUser,
-} from '../../harness/suite/checks/index.js';
+import { environment, expectCronJob, expectFile, expectListening, expectPackage, expectService, expectUser } from 'shakedown';
 import { expectationFor } from './roles.js';
 
 const env = environment();

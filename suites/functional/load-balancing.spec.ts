@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
-import { environment } from '../../harness/suite/context.js';
+import { environment } from 'shakedown';
 import { describeCodes, hammer, servesAgain, until } from '../platform.js';
 
 const env = environment();

@@ -1,8 +1,4 @@
-import { converge } from '../../harness/environment/converge.js';
-import type { RunningEnvironment } from '../../harness/environment/environment.js';
-import type { Server } from '../../harness/environment/server.js';
-import { defectsFor } from '../../harness/images/catalog.js';
-import type { Record } from '../../harness/suite/actions.js';
+import { converge, type RunningEnvironment, type Server, defectsFor, type Record } from 'shakedown';
 import { describeCodes, lbUrl } from '../platform.js';
 import { startLoad } from './load.js';
 import { readProcedure } from './procedure.js';

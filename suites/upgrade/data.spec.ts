@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { environment } from '../../harness/suite/context.js';
-import { expectHttp } from '../../harness/suite/checks/index.js';
+import { environment, expectHttp } from 'shakedown';
 import { expectWrittenDataIntact } from '../lifecycle-data.js';
 import { lbUrl, sql } from '../platform.js';
 import { observed } from './action.js';

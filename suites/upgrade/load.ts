@@ -1,4 +1,4 @@
-import type { Server } from '../../harness/environment/server.js';
+import type { Server } from 'shakedown';
 
 const STOP = '/tmp/shakedown-load-stop';
 

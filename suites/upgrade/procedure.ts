@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { platformDir } from '../../harness/images/catalog.js';
+import { project } from 'shakedown';
 
 const phase = z
   .object({
@@ -12,10 +11,10 @@ const phase = z
   })
   .strict();
 
-/** The platform's own, declarative upgrade procedure: images/platform/upgrade.json. */
+/** The platform's own, declarative upgrade procedure: `upgrade:` in its project file. */
 export const procedureSchema = z.object({ from: z.string(), to: z.string(), phases: z.array(phase).min(1) }).strict();
 export type Procedure = z.output<typeof procedureSchema>;
 
 export function readProcedure(): Procedure {
-  return procedureSchema.parse(JSON.parse(readFileSync(path.join(platformDir, 'upgrade.json'), 'utf8')));
+  return procedureSchema.parse(JSON.parse(readFileSync(project().upgrade, 'utf8')));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { defects } from '../../harness/images/catalog.js';
+import { defects } from '../../harness/project/index.js';
 import { buildRun, failures } from './runs.js';
 import { nothingLabelled } from './cli.js';
 

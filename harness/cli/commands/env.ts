@@ -8,9 +8,9 @@ import { sweep } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
 import { DockerProvider } from '../../provider/docker/docker-provider.js';
 import { LABEL } from '../../provider/labels.js';
-import { loadTopology } from '../../topology/load.js';
+import { defaultTopology, loadTopology } from '../../topology/load.js';
 import { onInterrupt } from '../interrupt.js';
-import { collect, DEFAULT_TOPOLOGY, KEPT_TTL, parseDuration } from '../options.js';
+import { collect, KEPT_TTL, parseDuration } from '../options.js';
 import { execSsh, sshCommand } from './env-ssh.js';
 import { BadInputError } from '../../errors.js';
 
@@ -20,12 +20,13 @@ export function registerEnv(program: Command): void {
   env
     .command('up')
     .description('launch one environment and leave it running until `env down` or its TTL')
-    .option('--topology <name>', 'topology under stacks/, or a path', DEFAULT_TOPOLOGY)
+    .option('--topology <name>', `topology in the project's stacks folder, or a path (default: the one named like the project)`)
+    .option('--base <name>', "base image the role images were baked on (default: the project's first)")
     .option('--defect <name>', 'provision a known defect (repeatable)', collect, [])
     .option('--ttl <duration>', 'the janitor removes it after this', parseDuration, parseDuration(KEPT_TTL))
     .option('--json', 'print one JSON object')
-    .action(async (o: { topology: string; defect: string[]; ttl: number; json?: boolean }) => {
-      const topology = loadTopology(o.topology, catalog(), o.defect);
+    .action(async (o: { topology?: string; base?: string; defect: string[]; ttl: number; json?: boolean }) => {
+      const topology = loadTopology(o.topology ?? defaultTopology(), catalog(), o.defect, o.base);
       const provider = new DockerProvider();
       await sweep(provider);
       let id: string | undefined;
@@ -85,7 +86,7 @@ export function registerEnv(program: Command): void {
     .command('ssh')
     .description(`print (or with --exec, run) the ssh -J command that reaches a server as ${ADMIN_USER}`)
     .argument('<id>', 'environment id')
-    .argument('<server>', 'server name, e.g. web-1')
+    .argument('<server>', 'server name, as env ls shows it')
     .argument('[command...]', 'with --exec: a command to run instead of a shell')
     .option('--exec', 'run it now, then remove the temporary key file')
     .action(async (id: string, server: string, remote: string[], o: { exec?: boolean }) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildImages } from '../../images/build.js';
+import { baseNamed } from '../../project/index.js';
 import { sweep } from '../../janitor/janitor.js';
 import { DockerProvider } from '../../provider/docker/docker-provider.js';
 
@@ -8,10 +9,11 @@ export function registerImages(program: Command): void {
     .command('images')
     .description('reference images')
     .command('build')
-    .description('build the base image and the role images whose recipe changed')
+    .description("build the base image and the project's role images whose recipe changed, for every version")
     .option('--force', 'rebuild even when the recipe is unchanged')
-    .action(async (o: { force?: boolean }) => {
-      for (const r of await buildImages(o)) {
+    .option('--base <name>', "build on this base only (default: every base of the project)")
+    .action(async (o: { force?: boolean; base?: string }) => {
+      for (const r of await buildImages({ force: o.force, bases: o.base ? [baseNamed(o.base)] : undefined })) {
         process.stdout.write(`${r.image.padEnd(28)} ${r.built ? `built in ${(r.ms / 1000).toFixed(1)} s` : 'up to date'}\n`);
       }
     });

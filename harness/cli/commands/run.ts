@@ -17,12 +17,15 @@ import { planUnits } from '../../suite/plan.js';
 import { resolveSuites, setSuitesDir } from '../../suite/discover.js';
 import { loadTopology } from '../../topology/load.js';
 import type { Topology } from '../../topology/schema.js';
-import { collect, DEFAULT_TOPOLOGY, KEPT_TTL, parseDuration, RUN_TTL_MS, wholeNumber } from '../options.js';
+import { checkSyntax } from '../../suite/syntax.js';
+import { defaultTopology } from '../../topology/load.js';
+import { collect, KEPT_TTL, parseDuration, RUN_TTL_MS, wholeNumber } from '../options.js';
 
 interface RunFlags {
   suite: string;
   suitesDir?: string;
-  topology: string;
+  topology?: string;
+  base?: string;
   defect: string[];
   junit?: string;
   json?: string;
@@ -38,12 +41,14 @@ interface RunFlags {
   launchTries: number;
 }
 
-/** Every suite expanded and every topology validated before anything is created. */
+/** Every suite expanded and compiled, every topology validated, before anything is created. */
 function planAll(f: RunFlags): { unit: ReturnType<typeof planUnits>[number]; topology: Topology }[] {
-  if (f.suitesDir) setSuitesDir(f.suitesDir);
+  setSuitesDir(f.suitesDir);
   const topologies = new Map<string, Topology>();
-  const topologyOf = (name: string) => topologies.get(name) ?? topologies.set(name, loadTopology(name, catalog(), f.defect)).get(name)!;
-  return resolveSuites(f.suite).flatMap(planUnits).map((unit) => ({ unit, topology: topologyOf(unit.topology ?? f.topology) }));
+  const topologyOf = (name: string) => topologies.get(name) ?? topologies.set(name, loadTopology(name, catalog(), f.defect, f.base)).get(name)!;
+  const units = resolveSuites(f.suite).flatMap(planUnits);
+  checkSyntax([...new Set(units.flatMap((u) => u.steps.flatMap((s) => (s.kind === 'specs' ? s.files : []))))]);
+  return units.map((unit) => ({ unit, topology: topologyOf(unit.topology ?? f.topology ?? defaultTopology()) }));
 }
 
 function printKept(r: RunReport): void {
@@ -57,8 +62,9 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run suites on parallel workers, each with its own environment; destroy everything at the end')
     .requiredOption('--suite <names>', 'suites to run: e.g. build, or build,reboot, or all')
-    .option('--suites-dir <dir>', 'folder of suites, relative to the project (default: suites)')
-    .option('--topology <name>', 'topology under stacks/, or a path', DEFAULT_TOPOLOGY)
+    .option('--suites-dir <dir>', "folder of suites (default: the project's suites folder)")
+    .option('--topology <name>', `topology in the project's stacks folder, or a path (default: the one named like the project)`)
+    .option('--base <name>', "base image the role images were baked on (default: the project's first)")
     .option('--defect <name>', 'provision a known defect (repeatable)', collect, [])
     .option('-w, --workers <n>', 'parallel workers, each with its own environment', wholeNumber('--workers', 1, 16), 1)
     .option('--retries <n>', 're-run a failed unit on a fresh environment up to n times; a pass then is reported flaky', wholeNumber('--retries', 0, 5), 0)

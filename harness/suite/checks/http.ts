@@ -38,7 +38,7 @@ export function evaluateHttp(res: HttpResponse | undefined, want: HttpExpectatio
   return problems;
 }
 
-/** Makes an HTTP request from a server (usually the bastion), as a client inside the platform would. */
+/** Makes an HTTP request from a server (usually the bastion), as a client inside the environment would. */
 export async function httpFrom(server: Server, url: string, opts: { method?: string; data?: string } = {}): Promise<HttpResponse | undefined> {
   const method = opts.method ? ` -X ${opts.method}` : '';
   const data = opts.data !== undefined ? ` --data-binary ${shellQuote(opts.data)}` : '';

@@ -6,7 +6,7 @@ describe('suite/plan', () => {
   it('a plain suite is one step named after it', () => {
     const unit = planUnit('build');
     assert.deepEqual(unit.steps.map((s) => [s.kind, s.phase]), [['specs', 'build']]);
-    assert.ok(unit.steps[0]!.kind === 'specs' && unit.steps[0]!.files.every((f) => f.endsWith('.spec.js')));
+    assert.ok(unit.steps[0]!.kind === 'specs' && unit.steps[0]!.files.every((f) => f.endsWith('.spec.ts')));
   });
 
   it('a lifecycle suite expands into before, action, the re-run suites and after, each its own phase', () => {
@@ -22,7 +22,7 @@ describe('suite/plan', () => {
     const action = unit.steps[1]!;
     assert.ok(action.kind === 'action' && action.action === 'reboot');
     const before = unit.steps[0]!;
-    assert.ok(before.kind === 'specs' && before.files.every((f) => f.endsWith('.before.spec.js')));
+    assert.ok(before.kind === 'specs' && before.files.every((f) => f.endsWith('.before.spec.ts')));
   });
 
   it('splits a plain suite into one unit per spec file, and keeps a lifecycle suite whole', () => {

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'mocha';
-import { projectRoot } from '../../../harness/paths.js';
+import { packageRoot } from '../../../harness/paths.js';
 import { loadTopology, topologyPath } from '../../../harness/topology/load.js';
 import { serverNames, type Catalog } from '../../../harness/topology/validate.js';
 import { assertBadInput } from '../assert-bad-input.js';
 
-const catalog: Catalog = { images: ['bastion', 'db', 'lb', 'web'], defects: ['config-file-mode', 'cron-ignored'] };
-const fixture = (f: string) => path.join(projectRoot, 'test', 'fixtures', f);
+const catalog: Catalog = { images: ['bastion', 'db', 'lb', 'web'], defects: ['config-file-mode', 'cron-ignored'], versions: ['v1', 'v2'], bases: ['debian-12'] };
+const fixture = (f: string) => path.join(packageRoot, 'test', 'fixtures', f);
 
 describe('topology/load', () => {
   it('resolves a bare name to stacks/NAME.yml and a .yml to a path', () => {
-    assert.equal(topologyPath('platform'), path.join(projectRoot, 'stacks', 'platform.yml'));
+    assert.equal(topologyPath('platform'), path.join(packageRoot, 'stacks', 'platform.yml'));
     assert.equal(topologyPath(fixture('minimal.yml')), fixture('minimal.yml'));
   });
 

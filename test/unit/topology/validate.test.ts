@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'mocha';
 import { parse } from 'yaml';
-import { projectRoot } from '../../../harness/paths.js';
+import { packageRoot } from '../../../harness/paths.js';
 import { serverNames, validateTopology, type Catalog } from '../../../harness/topology/validate.js';
 import { assertBadInput } from '../assert-bad-input.js';
 
-const catalog: Catalog = { images: ['bastion', 'db', 'lb', 'web'], defects: ['config-file-mode'] };
+const catalog: Catalog = { images: ['bastion', 'db', 'lb', 'web'], defects: ['config-file-mode'], versions: ['v1', 'v2'], bases: ['debian-12'] };
 
 /** A valid raw topology, fresh each time so a case can break one field. */
 const base = (): Record<string, any> => ({
@@ -24,7 +24,7 @@ const broken = (edit: (t: Record<string, any>) => void) => () => {
 
 describe('topology/validate', () => {
   it('accepts the real default topology stacks/platform.yml', () => {
-    const raw = parse(readFileSync(path.join(projectRoot, 'stacks', 'platform.yml'), 'utf8'));
+    const raw = parse(readFileSync(path.join(packageRoot, 'stacks', 'platform.yml'), 'utf8'));
     const t = validateTopology(raw, catalog, 'stacks/platform.yml');
     assert.equal(t.bastion, 'bastion');
     assert.deepEqual(Object.keys(t.roles).sort(), ['bastion', 'db', 'lb', 'web']);
@@ -50,7 +50,7 @@ describe('topology/validate', () => {
 
   it('every role of the real stacks declares invariants', () => {
     for (const stack of ['platform.yml', 'platform-ha.yml']) {
-      const raw = parse(readFileSync(path.join(projectRoot, 'stacks', stack), 'utf8'));
+      const raw = parse(readFileSync(path.join(packageRoot, 'stacks', stack), 'utf8'));
       const t = validateTopology(raw, { ...catalog, images: [...catalog.images, 'replica'] }, `stacks/${stack}`);
       for (const [name, role] of Object.entries(t.roles)) assert.ok(role.invariants.length > 0, `${stack}: role ${name} has no invariants`);
     }
