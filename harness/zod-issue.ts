@@ -9,3 +9,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   }
   return `${path}: ${issue.message}`;
 }
+
+/** The issue to report: a key that does not belong first (it explains the missing one that follows), else the first. */
+export function mainIssue(error: z.ZodError): z.core.$ZodIssue {
+  return error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0]!;
+}

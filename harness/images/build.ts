@@ -62,10 +62,12 @@ const lastLines = (text: string, n: number) => text.trim().split('\n').map((l) =
 
 /** The converge's own last lines, before the marker the bake prints when it fails. */
 export function bakeFailure(tail: string): { code: string; lines: string } | undefined {
-  const lines = tail.split('\n');
+  const lines = tail.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
   const at = lines.findIndex((l) => l.startsWith(BAKE_FAILED));
   if (at < 0) return undefined;
-  const before = lines.slice(0, at).filter((l) => !/^( ---> |Step \d+\/\d+ :|Removing intermediate)/.test(l));
+  // The converge's own output: what the bake step printed after docker started its container.
+  const start = lines.slice(0, at).map((l) => l.startsWith(' ---> Running in')).lastIndexOf(true);
+  const before = lines.slice(start + 1, at);
   return { code: lines[at]!.slice(BAKE_FAILED.length).trim(), lines: lastLines(before.join('\n'), 6) };
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../errors.js';
-import { describeIssue } from '../zod-issue.js';
+import { describeIssue, mainIssue } from '../zod-issue.js';
 import { project } from './current.js';
 
 const defectSchema = z
@@ -24,7 +24,7 @@ export function defects(): Record<string, Defect> {
   const file = project().defects;
   if (!existsSync(file)) return {};
   const parsed = z.record(z.string(), defectSchema).safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new BadInputError(`${path.relative(process.cwd(), file)}: ${describeIssue(parsed.error.issues[0]!)}`);
+  if (!parsed.success) throw new BadInputError(`${path.relative(process.cwd(), file)}: ${describeIssue(mainIssue(parsed.error))}`);
   return parsed.data;
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { BadInputError } from '../errors.js';
-import { describeIssue } from '../zod-issue.js';
+import { describeIssue, mainIssue } from '../zod-issue.js';
 import { projectSchema, type BaseName, type Changes } from './schema.js';
 
 export const PROJECT_FILE = 'shakedown.yml';
@@ -52,7 +52,7 @@ export function loadProject(dir: string): Project {
   const shown = path.relative(process.cwd(), file) || file;
   if (!existsSync(file)) throw new BadInputError(`no ${PROJECT_FILE} in ${root}: run 'npx shakedown init' there, or pass --project DIR`);
   const parsed = projectSchema.safeParse(readYaml(file));
-  if (!parsed.success) throw new BadInputError(`${shown}: ${describeIssue(parsed.error.issues[0]!)}`);
+  if (!parsed.success) throw new BadInputError(`${shown}: ${describeIssue(mainIssue(parsed.error))}`);
   const p = parsed.data;
   const at = (rel: string) => path.resolve(root, rel);
   const source = at(p.converge.source);

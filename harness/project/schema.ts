@@ -13,10 +13,9 @@ const base = z.enum(Object.keys(BUILT_IN_BASES) as [BaseName, ...BaseName[]], {
 });
 
 /** How the converge tool says a run changed something: the idempotence suite reads it. */
-const changes = z.union([
-  z.enum(['ansible', 'puppet'], { error: () => "must be 'ansible', 'puppet' or { command: ... }" }),
-  z.object({ command: nonBlank }).strict(),
-]);
+const changes = z.union([z.enum(['ansible', 'puppet']), z.object({ command: nonBlank }).strict()], {
+  error: () => "must be 'ansible', 'puppet' or { command: ... } (a command that reads the converge's output and prints what changed)",
+});
 
 const converge = z
   .object({

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BadInputError } from '../errors.js';
 import { builtInManifests } from './built-in.js';
 import { isOwnSuite, suitePath, suitesSource } from './discover.js';
-import { describeIssue } from '../zod-issue.js';
+import { describeIssue, mainIssue } from '../zod-issue.js';
 
 /**
  * A suite's optional `suite.json`. A lifecycle suite names an action and the suites it re-runs
@@ -45,7 +45,7 @@ export function readManifest(suite: string): Manifest {
     throw new BadInputError(`${shown}: not valid JSON: ${(error as Error).message}`);
   }
   const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new BadInputError(`${shown}: ${describeIssue(parsed.error.issues[0]!)}`);
+  if (!parsed.success) throw new BadInputError(`${shown}: ${describeIssue(mainIssue(parsed.error))}`);
   if (parsed.data.then.length && !parsed.data.action) throw new BadInputError(`${shown}: then: needs an action to follow`);
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 import { BadInputError } from '../errors.js';
-import { describeIssue } from '../zod-issue.js';
+import { describeIssue, mainIssue } from '../zod-issue.js';
 import type { BaseName } from '../project/schema.js';
 import { topologySchema, type Topology } from './schema.js';
 
@@ -17,8 +17,7 @@ export interface Catalog {
 export function validateTopology(raw: unknown, catalog: Catalog, source: string): Topology {
   const parsed = topologySchema.safeParse(raw);
   if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new BadInputError(`topology ${source}: ${describeIssue(first)}`);
+    throw new BadInputError(`topology ${source}: ${describeIssue(mainIssue(parsed.error))}`);
   }
   const topology = { ...parsed.data, version: parsed.data.version ?? catalog.versions[0]!, base: (parsed.data.base ?? catalog.bases[0]!) as BaseName };
   const fail = (field: string, problem: string) => {

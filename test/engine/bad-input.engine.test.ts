@@ -4,6 +4,7 @@ import { describe, it } from 'mocha';
 import { labelled, root, shakedown } from './cli.js';
 
 const fixture = (f: string) => path.join(root, 'test', 'fixtures', f);
+const project = (p: string) => ['--project', fixture(path.join('projects', p))];
 const count = () => Object.values(labelled()).flat().length;
 
 /** Runs the CLI and checks: the exit code, one line on stderr naming the problem, and nothing created. */
@@ -39,12 +40,33 @@ describe('engine: bad input is refused before anything is created', function () 
 
   it('a malformed keep-on-failure TTL: exit 2', () => rejects(['run', '--suite', 'build', '--keep-on-failure', 'forever'], 2, /'forever' is not a duration/));
 
-  it('a suites folder that does not exist: exit 2', () => rejects(['run', '--suite', 'build', '--suites-dir', 'nope'], 2, /--suites-dir nope: no such folder inside the project/));
+  it('a suites folder that does not exist: exit 2', () => rejects(['run', '--suite', 'build', '--suites-dir', 'nope'], 2, /--suites-dir nope: no such folder/));
 
   it('env down with neither id nor --all: exit 2', () => rejects(['env', 'down'], 2, /needs an environment id or --all/));
 
   it('an image that was never built: exit 3, says how to build it', () =>
-    rejects(['run', '--suite', 'build', '--topology', fixture('missing-image.yml')], 3, /image shakedown\/\w+:v9 is missing: build it with 'npx shakedown images build'/));
+    rejects(['run', '--suite', 'idempotence', ...project('unbuilt')], 3, /image shakedown\/unbuilt\/\w+:current-debian-12 is missing: build it with 'npx shakedown images build'/));
+
+  it('no project file here or above: exit 2, says to run init', () =>
+    rejects(['run', '--suite', 'build', '--project', '/'], 2, /no shakedown\.yml in \/: run 'npx shakedown init' there, or pass --project DIR/));
+
+  it('a project file that is not YAML: exit 2, names the file', () => rejects(['images', 'build', ...project('bad-yaml')], 2, /bad-yaml\/shakedown\.yml: not valid YAML/));
+
+  it('a project file with an unknown key: exit 2, names it', () => rejects(['env', 'up', ...project('unknown-key')], 2, /unknown-key\/shakedown\.yml: unknown key 'convergence'/));
+
+  it('an unknown converge tool: exit 2, names the key and the choices', () =>
+    rejects(['run', '--suite', 'build', ...project('unknown-tool')], 2, /unknown-tool\/shakedown\.yml: converge\.changes: must be 'ansible', 'puppet' or \{ command: \.\.\. \}/));
+
+  it('a converge source folder that is missing: exit 2, names the key', () =>
+    rejects(['images', 'build', ...project('no-source')], 2, /no-source\/shakedown\.yml: converge\.source: no folder cookbooks/));
+
+  it('a suite that does not compile: exit 2, names the file and line', () =>
+    rejects(['run', '--suite', 'broken', ...project('bad-suite')], 2, /broken\/smoke\.spec\.ts:5:\d+: does not compile: /));
+
+  it('the idempotence suite of a project that does not say how its tool reports changes: exit 2', () =>
+    rejects(['run', '--suite', 'idempotence', ...project('bad-suite')], 2, /suite idempotence: .*has no converge\.changes/));
+
+  it('an unknown base: exit 2, names the flag', () => rejects(['run', '--suite', 'build', '--base', 'debian-13'], 2, /--base debian-13: not a base of the project \(its bases: debian-12\)/));
 
   it('an unreachable Docker engine: exit 3, says how to start it', () =>
     rejects(['run', '--suite', 'build'], 3, /Docker engine unreachable at unix:\/\/\/nonexistent\/docker.sock/, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }));

@@ -70,7 +70,7 @@ const breakages: { suite: string; reasons: RegExp[]; failsHealthy: string; timeo
 describe('engine: the health gate', function () {
   this.timeout(120_000);
   before(() => setSuitesDir(path.join('test', 'fixtures', 'suites')));
-  after(() => setSuitesDir('suites'));
+  after(() => setSuitesDir(undefined));
 
   describe('on a fresh environment', () => {
     const e = launched();
