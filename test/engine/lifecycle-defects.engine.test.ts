@@ -10,7 +10,8 @@ const symptoms: Record<string, { phase: RegExp; message: RegExp }> = {
   'lb-no-health-check': { phase: /^functional$/, message: /through the LB with web-1 down: .*(503|502)/ },
   'not-started-at-boot': { phase: /^build after reboot$/, message: /service php8\.2-fpm: is (inactive|failed)/ },
   'data-outside-volume': { phase: /^relaunch: after$/, message: /the note written before the relaunch is gone from db-1/ },
-  'upgrade-breaks-v1-state': { phase: /^upgrade: action$/, message: /db-1: converging role db failed/ },
+  'upgrade-breaks-v1-state': { phase: /^upgrade: action$/, message: /db-1: converging role db with '\.\/apply\.sh' failed/ },
+  'config-stamped': { phase: /^idempotence: action$/, message: /^web-1: a second converge changed 2: web : nginx site; web : Reload nginx$/ },
 };
 
 describe('engine: each lifecycle suite fails for the defect it exists to catch, which the build suite cannot see', function () {
