@@ -4,7 +4,7 @@ import { setLogLevel } from '../log.js';
 import { chooseProject, PROJECT_FILE } from '../project/index.js';
 import { cleanupDone, installSignalHandlers, interrupted } from './interrupt.js';
 import { registerEnv } from './commands/env.js';
-import { registerImages, registerJanitor } from './commands/maintenance.js';
+import { registerImages, registerJanitor, registerSetup } from './commands/maintenance.js';
 import { registerRun } from './commands/run.js';
 
 function program(): Command {
@@ -19,6 +19,7 @@ function program(): Command {
       setLogLevel(cmd.opts());
       chooseProject(cmd.opts<{ project?: string }>().project);
     });
+  registerSetup(p);
   registerImages(p);
   registerEnv(p);
   registerRun(p);

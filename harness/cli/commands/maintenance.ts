@@ -1,8 +1,18 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { InfrastructureError } from '../../errors.js';
+import { packageRoot } from '../../paths.js';
 import { buildImages } from '../../images/build.js';
 import { baseNamed } from '../../project/index.js';
 import { sweep } from '../../janitor/janitor.js';
 import { DockerProvider } from '../../provider/docker/docker-provider.js';
+
+async function build(o: { force?: boolean; base?: string }): Promise<void> {
+  for (const r of await buildImages({ force: o.force, bases: o.base ? [baseNamed(o.base)] : undefined })) {
+    process.stdout.write(`${r.image.padEnd(40)} ${r.built ? `built in ${(r.ms / 1000).toFixed(1)} s` : 'up to date'}\n`);
+  }
+}
 
 export function registerImages(program: Command): void {
   program
@@ -11,11 +21,18 @@ export function registerImages(program: Command): void {
     .command('build')
     .description("build the base image and the project's role images whose recipe changed, for every version")
     .option('--force', 'rebuild even when the recipe is unchanged')
-    .option('--base <name>', "build on this base only (default: every base of the project)")
-    .action(async (o: { force?: boolean; base?: string }) => {
-      for (const r of await buildImages({ force: o.force, bases: o.base ? [baseNamed(o.base)] : undefined })) {
-        process.stdout.write(`${r.image.padEnd(28)} ${r.built ? `built in ${(r.ms / 1000).toFixed(1)} s` : 'up to date'}\n`);
-      }
+    .option('--base <name>', 'build on this base only (default: every base of the project)')
+    .action(build);
+}
+
+export function registerSetup(program: Command): void {
+  program
+    .command('setup')
+    .description("prepare this machine (Debian 12, as root): Docker engine, debootstrap, ssh; then build the project's images")
+    .action(async () => {
+      const r = spawnSync('bash', [path.join(packageRoot, 'scripts', 'host-setup.sh')], { stdio: 'inherit' });
+      if (r.status !== 0) throw new InfrastructureError(`host set-up failed (exit ${r.status ?? r.signal}): see its output above; it needs root on Debian 12`);
+      await build({});
     });
 }
 
