@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import type { RunningEnvironment } from '../environment/environment.js';
@@ -46,17 +48,63 @@ async function loadFiles(mocha: Mocha, files: string[]): Promise<void> {
   const load = ++loads;
   for (const file of files) {
     mocha.suite.emit('pre-require', globalThis, file, mocha);
-    const mod: unknown = await import(`${pathToFileURL(file).href}?load=${load}`);
+    const mod: unknown = await import(`${pathToFileURL(file).href}?load=${load}`).catch((e: unknown) => {
+      throw new Error(loadFailure(file, e));
+    });
     mocha.suite.emit('require', mod, file, mocha);
     mocha.suite.emit('post-require', globalThis, file, mocha);
   }
 }
 
+/** The package.json that decides how Node reads a file, and whether it says "type": "module". */
+export function moduleScope(file: string): { packageJson?: string; esm: boolean } {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    const packageJson = path.join(dir, 'package.json');
+    if (existsSync(packageJson)) {
+      try {
+        return { packageJson, esm: (JSON.parse(readFileSync(packageJson, 'utf8')) as { type?: unknown }).type === 'module' };
+      } catch {
+        return { packageJson, esm: false };
+      }
+    }
+    if (path.dirname(dir) === dir) return { esm: false };
+  }
+}
+
+/**
+ * Why a spec file did not load. Node (and tsx after it) reads a .js or .ts file as CommonJS
+ * unless the nearest package.json says "type": "module", and `npm init` writes "commonjs":
+ * a spec that imports 'shakedown' then fails to parse, so the message says what to change.
+ */
+export function loadFailure(file: string, error: unknown, scope = moduleScope(file)): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const ext = path.extname(file);
+  const shown = (f: string) => path.relative(process.cwd(), f) || f;
+  const where = scope.packageJson ? `${shown(scope.packageJson)} does not say "type": "module"` : 'no package.json says "type": "module"';
+  const hint = (ext === '.js' || ext === '.ts') && !scope.esm ? ` (Node reads it as CommonJS: ${where}; add it, or name the spec *.spec.m${ext.slice(1)})` : '';
+  return `${shown(file)} did not load: ${message}${hint}`;
+}
+
+/** A spec file that does not load fails its phase, like a test, instead of ending the whole run. */
+const notLoaded = (step: Extract<Step, { kind: 'specs' }>, error: string): TestResult => ({
+  suite: step.suite,
+  phase: step.phase,
+  title: 'its spec files load',
+  fullTitle: `${step.phase}: its spec files load`,
+  state: 'failed',
+  durationMs: 0,
+  error,
+});
+
 /** Runs spec files through Mocha's programmatic API against a running environment. */
 async function runSpecs(step: Extract<Step, { kind: 'specs' }>, reporter: string | Mocha.ReporterConstructor, signal?: AbortSignal): Promise<TestResult[]> {
   unitContext().suiteStartedAt = new Date();
   const mocha = new Mocha({ timeout: TEST_TIMEOUT_MS, reporter, color: process.stdout.isTTY });
-  await loadFresh(mocha, step.files);
+  const unloadable = await loadFresh(mocha, step.files).then(() => undefined, (e: Error) => e.message);
+  if (unloadable) {
+    mocha.dispose();
+    return [notLoaded(step, unloadable)];
+  }
   const tests: TestResult[] = [];
   // A test cut off by an interrupt (its environment destroyed under it) did not fail: it was not finished.
   const record = (state: TestResult['state']) => (test: Mocha.Test, err?: Error) => {

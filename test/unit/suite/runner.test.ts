@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'mocha';
+import { loadFailure, moduleScope } from '../../../harness/suite/runner.js';
+
+describe('suite/runner', () => {
+  const spec = (name: string) => path.join(process.cwd(), 'suites', 'build', name);
+  const esm = { packageJson: path.join(process.cwd(), 'package.json'), esm: true };
+  const cjs = { packageJson: path.join(process.cwd(), 'package.json'), esm: false };
+  const parseError = new SyntaxError('Cannot use import statement outside a module');
+
+  it('says why a spec file did not load, naming it relative to the project', () => {
+    assert.equal(loadFailure(spec('app.spec.ts'), new Error("Cannot find package 'nope'"), esm), "suites/build/app.spec.ts did not load: Cannot find package 'nope'");
+  });
+
+  it('says how to fix a .js or .ts spec that Node reads as CommonJS', () => {
+    assert.equal(
+      loadFailure(spec('app.spec.js'), parseError, cjs),
+      'suites/build/app.spec.js did not load: Cannot use import statement outside a module (Node reads it as CommonJS: package.json does not say "type": "module"; add it, or name the spec *.spec.mjs)',
+    );
+    assert.match(loadFailure(spec('health.spec.ts'), new SyntaxError("Unexpected identifier 'AllowedLine'"), cjs), /name the spec \*\.spec\.mts\)$/);
+    assert.match(loadFailure(spec('app.spec.js'), parseError, { esm: false }), /no package\.json says "type": "module"/);
+  });
+
+  it('gives no such hint for .mjs and .mts specs, or in an ESM package', () => {
+    assert.doesNotMatch(loadFailure(spec('app.spec.mjs'), parseError, cjs), /CommonJS/);
+    assert.doesNotMatch(loadFailure(spec('app.spec.mts'), parseError, cjs), /CommonJS/);
+    assert.doesNotMatch(loadFailure(spec('app.spec.js'), parseError, esm), /CommonJS/);
+  });
+
+  describe('moduleScope', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'shakedown-scope-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads the nearest package.json', () => {
+      mkdirSync(path.join(dir, 'suites', 'build'), { recursive: true });
+      writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+      assert.deepEqual(moduleScope(path.join(dir, 'suites', 'build', 'a.spec.js')), { packageJson: path.join(dir, 'package.json'), esm: true });
+      writeFileSync(path.join(dir, 'suites', 'package.json'), JSON.stringify({ type: 'commonjs' }));
+      assert.deepEqual(moduleScope(path.join(dir, 'suites', 'build', 'a.spec.js')), { packageJson: path.join(dir, 'suites', 'package.json'), esm: false });
+    });
+  });
+});
