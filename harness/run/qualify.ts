@@ -79,7 +79,13 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
         const worker = await pool.acquire(p.topology.name).catch((e: Error) => e);
         if (worker instanceof Error) return void reports.set(p.key, unstarted(p, 'infra', worker.message));
         try {
-          reports.set(p.key, await runOnWorker(p, worker, { ...o, timeline, signal: abort.signal, onKept: (k) => kept.push(k) }));
+          // A unit that throws (an action module that does not load, say) is that unit's error: its environment
+          // is in an unknown state, so it goes, and the run goes on.
+          const report = await runOnWorker(p, worker, { ...o, timeline, signal: abort.signal, onKept: (k) => kept.push(k) }).catch(async (e: Error) => {
+            await worker.discard(`unit ${p.unit.name} ended with an error: ${e.message}`);
+            return unstarted(p, 'infra', `${p.unit.name}: ${e.message}`);
+          });
+          reports.set(p.key, report);
           // Nothing left to hand out: free the machine for the units still running elsewhere.
           if (queue.size === 0) await worker.discard('no units left for it');
         } finally {
