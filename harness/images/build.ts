@@ -60,9 +60,13 @@ function run(cmd: string, args: string[], explain: (code: number | null, tail: s
 
 const lastLines = (text: string, n: number) => text.trim().split('\n').map((l) => l.trim()).filter(Boolean).slice(-n).join(' | ');
 
-/** The converge's own last lines, before the marker the bake prints when it fails. */
+/**
+ * The converge's own last lines, before the marker the bake prints when it fails. Docker's legacy
+ * builder wraps a step's stderr in colour codes, so the reset after the converge's last error
+ * starts the marker's line.
+ */
 export function bakeFailure(tail: string): { code: string; lines: string } | undefined {
-  const lines = tail.split('\n');
+  const lines = tail.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
   const at = lines.findIndex((l) => l.startsWith(BAKE_FAILED));
   if (at < 0) return undefined;
   const before = lines.slice(0, at).filter((l) => !/^( ---> |Step \d+\/\d+ :|Removing intermediate)/.test(l));
