@@ -1,8 +1,9 @@
 # Converges this server to its role. Shakedown runs `puppet apply` as root on the server itself, both
 # when it bakes a role image and on a live server over SSH; the command in shakedown.yml passes the
-# role, version, defects and the version's variables as facts.
-$defects = split("${facts['defects']}", ',')
-$config_mode = ('config-world-readable' in $defects) ? {
+# role, version, defects and the version's variables as facts, so $role, $version, $defects and
+# $log_level are top-scope variables here and cannot be assigned again.
+$defect_names = split("${facts['defects']}", ',')
+$config_mode = ('config-world-readable' in $defect_names) ? {
   true    => '0644',   # the example defect (defects.json)
   default => '0640',
 }
