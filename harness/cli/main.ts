@@ -4,6 +4,7 @@ import { setLogLevel } from '../log.js';
 import { chooseProject, PROJECT_FILE } from '../project/index.js';
 import { cleanupDone, installSignalHandlers, interrupted } from './interrupt.js';
 import { registerEnv } from './commands/env.js';
+import { registerInit } from './commands/init.js';
 import { registerImages, registerJanitor, registerSetup } from './commands/maintenance.js';
 import { registerRun } from './commands/run.js';
 
@@ -19,6 +20,7 @@ function program(): Command {
       setLogLevel(cmd.opts());
       chooseProject(cmd.opts<{ project?: string }>().project);
     });
+  registerInit(p);
   registerSetup(p);
   registerImages(p);
   registerEnv(p);

@@ -60,7 +60,11 @@ function run(cmd: string, args: string[], explain: (code: number | null, tail: s
 
 const lastLines = (text: string, n: number) => text.trim().split('\n').map((l) => l.trim()).filter(Boolean).slice(-n).join(' | ');
 
-/** The converge's own last lines, before the marker the bake prints when it fails. */
+/**
+ * The converge's own last lines, before the marker the bake prints when it fails. Docker's legacy
+ * builder wraps a step's stderr in colour codes, so the reset after the converge's last error
+ * starts the marker's line.
+ */
 export function bakeFailure(tail: string): { code: string; lines: string } | undefined {
   const lines = tail.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
   const at = lines.findIndex((l) => l.startsWith(BAKE_FAILED));

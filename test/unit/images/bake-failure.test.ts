@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { bakeFailure } from '../../../harness/images/build.js';
+import { BAKE_FAILED } from '../../../harness/images/role-dockerfile.js';
+
+describe('images/bakeFailure', () => {
+  it("quotes the converge's last lines and its exit code", () => {
+    const tail = ['Step 5/6 : RUN ["/bin/bash","-c","…"]', ' ---> Running in fb8ab4f2b6ed', 'fatal: no such role', `${BAKE_FAILED} 2`, 'Removing intermediate container fb8ab4f2b6ed'].join('\n');
+    assert.deepEqual(bakeFailure(tail), { code: '2', lines: 'fatal: no such role' });
+  });
+
+  it("finds the marker after an error on stderr, which Docker's legacy builder wraps in colour codes", () => {
+    const tail = [' ---> Running in fb8ab4f2b6ed', "\x1b[91mError: Evaluation Error: Cannot reassign variable '$defects' (file: site.pp, line: 4)", `\x1b[0m${BAKE_FAILED} 1`, 'Removing intermediate container fb8ab4f2b6ed'].join('\n');
+    assert.deepEqual(bakeFailure(tail), { code: '1', lines: "Error: Evaluation Error: Cannot reassign variable '$defects' (file: site.pp, line: 4)" });
+  });
+
+  it('is undefined when the converge did not run to its end (a failed package install)', () => assert.equal(bakeFailure('E: Unable to locate package nope\n'), undefined));
+});
