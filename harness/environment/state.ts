@@ -4,6 +4,7 @@ import { BadInputError } from '../errors.js';
 import { stateDir } from '../paths.js';
 import type { KeyPair } from '../ssh/keys.js';
 import type { EnvironmentRecord } from './environment.js';
+import { isEnvId } from './ids.js';
 
 /** A kept environment's state file: its record and the key to reach it, readable by its owner only. */
 export interface KeptState {
@@ -21,7 +22,7 @@ export function saveKept(state: KeptState): void {
 }
 
 export function loadKept(id: string): KeptState {
-  if (!/^e[0-9a-f]{8}$/.test(id)) throw new BadInputError(`'${id}' is not an environment id: see 'shakedown env ls'`);
+  if (!isEnvId(id)) throw new BadInputError(`'${id}' is not an environment id: see 'shakedown env ls'`);
   if (!existsSync(fileOf(id))) throw new BadInputError(`no kept environment ${id} in ${envsDir()}: see 'shakedown env ls'`);
   return JSON.parse(readFileSync(fileOf(id), 'utf8')) as KeptState;
 }

@@ -43,6 +43,12 @@ describe('engine: bad input is refused before anything is created', function () 
 
   it('env down with neither id nor --all: exit 2', () => rejects(['env', 'down'], 2, /needs an environment id or --all/));
 
+  it('env down of an environment that is not on the engine: exit 2, points to env ls', () =>
+    rejects(['env', 'down', 'e00000000'], 2, /^shakedown: no environment 'e00000000' on the engine: see 'shakedown env ls'$/));
+
+  it('env down of a malformed id: exit 2, points to env ls', () =>
+    rejects(['env', 'down', 'nope'], 2, /^shakedown: no environment 'nope': an id is e and 8 hex digits; see 'shakedown env ls'$/));
+
   it('an image that was never built: exit 3, says how to build it', () =>
     rejects(['run', '--suite', 'build', '--topology', fixture('missing-image.yml')], 3, /image shakedown\/\w+:v9 is missing: build it with 'npx shakedown images build'/));
 
