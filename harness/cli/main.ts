@@ -6,7 +6,8 @@ import { registerEnv } from './commands/env.js';
 import { registerImages, registerJanitor } from './commands/maintenance.js';
 import { registerRun } from './commands/run.js';
 
-function program(): Command {
+/** The whole CLI, every command registered; parsing errors are thrown, not exited on. */
+export function program(): Command {
   const p = new Command('shakedown')
     .description('System tests for infrastructure: isolated server sets from reference images, reached through a bastion.')
     .option('-q, --quiet', 'no progress on stderr')

@@ -11,7 +11,7 @@ import { LABEL } from '../../provider/labels.js';
 import type { Leftover } from '../../provider/provider.js';
 import { loadTopology } from '../../topology/load.js';
 import { onInterrupt } from '../interrupt.js';
-import { collect, DEFAULT_TOPOLOGY, KEPT_TTL, parseDuration } from '../options.js';
+import { collect, DEFAULT_TOPOLOGY, durationOption, KEPT_TTL } from '../options.js';
 import { execSsh, sshCommand } from './env-ssh.js';
 import { BadInputError } from '../../errors.js';
 
@@ -23,7 +23,7 @@ export function registerEnv(program: Command): void {
     .description('launch one environment and leave it running until `env down` or its TTL')
     .option('--topology <name>', 'topology under stacks/, or a path', DEFAULT_TOPOLOGY)
     .option('--defect <name>', 'provision a known defect (repeatable)', collect, [])
-    .option('--ttl <duration>', 'the janitor removes it after this', parseDuration, parseDuration(KEPT_TTL))
+    .addOption(durationOption('--ttl <duration>', 'the janitor removes it after this', KEPT_TTL))
     .option('--json', 'print one JSON object')
     .action(async (o: { topology: string; defect: string[]; ttl: number; json?: boolean }) => {
       const topology = loadTopology(o.topology, catalog(), o.defect);

@@ -17,7 +17,7 @@ import { planUnits } from '../../suite/plan.js';
 import { resolveSuites, setSuitesDir } from '../../suite/discover.js';
 import { loadTopology } from '../../topology/load.js';
 import type { Topology } from '../../topology/schema.js';
-import { collect, DEFAULT_TOPOLOGY, KEPT_TTL, parseDuration, RUN_TTL_MS, wholeNumber } from '../options.js';
+import { collect, DEFAULT_TOPOLOGY, durationOption, KEPT_TTL, parseDuration, RUN_TTL, wholeNumber } from '../options.js';
 
 interface RunFlags {
   suite: string;
@@ -71,7 +71,7 @@ export function registerRun(program: Command): void {
     .option('--junit <file>', 'also write JUnit XML here')
     .option('--json <file>', 'also write JSON results here')
     .option('--html <file>', 'also write the HTML summary here')
-    .option('--ttl <duration>', 'objects expire after this even if the run is killed', parseDuration, RUN_TTL_MS)
+    .addOption(durationOption('--ttl <duration>', 'objects expire after this even if the run is killed', RUN_TTL))
     .action(async (f: RunFlags) => {
       const keepOnFailureMs = f.keepOnFailure === true ? parseDuration(KEPT_TTL) : f.keepOnFailure;
       const units = planAll(f);
