@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { BadInputError } from '../errors.js';
 import { projectRoot } from '../paths.js';
-import { validateTopology, type Catalog } from './validate.js';
+import { validateDefectFlags, validateTopology, type Catalog } from './validate.js';
 import type { Topology } from './schema.js';
 
 /** Where a topology name points: `stacks/NAME.yml`, or a path to a file. */
@@ -12,6 +12,7 @@ export function topologyPath(nameOrPath: string): string {
   return path.join(projectRoot, 'stacks', `${nameOrPath}.yml`);
 }
 
+/** Reads and validates a topology; `extraDefects` (from --defect) are appended to the file's own. */
 export function loadTopology(nameOrPath: string, catalog: Catalog, extraDefects: readonly string[] = []): Topology {
   const file = topologyPath(nameOrPath);
   if (!existsSync(file)) {
@@ -24,9 +25,7 @@ export function loadTopology(nameOrPath: string, catalog: Catalog, extraDefects:
     const line = (error as Error).message.split('\n')[0];
     throw new BadInputError(`topology ${file}: not valid YAML: ${line}`);
   }
-  if (raw && typeof raw === 'object' && extraDefects.length) {
-    const r = raw as { defects?: unknown };
-    r.defects = [...(Array.isArray(r.defects) ? r.defects : []), ...extraDefects];
-  }
-  return validateTopology(raw, catalog, path.relative(process.cwd(), file) || file);
+  const topology = validateTopology(raw, catalog, path.relative(process.cwd(), file) || file);
+  validateDefectFlags(extraDefects, catalog);
+  return { ...topology, defects: [...topology.defects, ...extraDefects] };
 }

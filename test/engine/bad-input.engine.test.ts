@@ -27,7 +27,7 @@ describe('engine: bad input is refused before anything is created', function () 
 
   it('an unknown suite: exit 2, lists the known ones', () => rejects(['run', '--suite', 'nope'], 2, /unknown suite 'nope': use one of .*build/));
 
-  it('an unknown defect: exit 2', () => rejects(['run', '--suite', 'build', '--defect', 'nope'], 2, /defects\.0: unknown defect 'nope'/));
+  it('an unknown defect: exit 2, names the flag', () => rejects(['run', '--suite', 'build', '--defect', 'nope'], 2, /^shakedown: --defect nope: unknown defect 'nope' \(known: [\w-]+(, [\w-]+)*\)$/));
 
   it('an unknown flag: exit 2', () => rejects(['run', '--suite', 'build', '--frobnicate'], 2, /unknown option '--frobnicate'/));
 
