@@ -5,6 +5,7 @@ import { stateDir } from '../paths.js';
 import type { KeyPair } from '../ssh/keys.js';
 import type { EnvironmentRecord } from './environment.js';
 import { isEnvId } from './ids.js';
+import { removeSshDirs } from './ssh-dir.js';
 
 /** A kept environment's state file: its record and the key to reach it, readable by its owner only. */
 export interface KeptState {
@@ -31,6 +32,8 @@ export function listKept(): string[] {
   return existsSync(envsDir()) ? readdirSync(envsDir()).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
 }
 
+/** Forgets a kept environment: its state file and the key folders `env ssh` left for it. */
 export function forgetKept(id: string): void {
   rmSync(fileOf(id), { force: true });
+  removeSshDirs(id);
 }
