@@ -8,7 +8,8 @@ import { registerInit } from './commands/init.js';
 import { registerImages, registerJanitor, registerSetup } from './commands/maintenance.js';
 import { registerRun } from './commands/run.js';
 
-function program(): Command {
+/** The whole CLI, every command registered; parsing errors are thrown, not exited on. */
+export function program(): Command {
   const p = new Command('shakedown')
     .description('System tests for infrastructure: isolated server sets from reference images, reached through a bastion.')
     .option('-q, --quiet', 'no progress on stderr')

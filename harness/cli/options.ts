@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 /** Parses a duration such as 90s, 30m, 2h or 1d into milliseconds. */
 export function parseDuration(value: string): number {
@@ -14,10 +14,15 @@ export const wholeNumber = (flag: string, min: number, max: number) => (value: s
   return n;
 };
 
+/** A flag that takes a duration, its default shown in help as written (2h), not in milliseconds. */
+export function durationOption(flags: string, description: string, fallback: string): Option {
+  return new Option(flags, description).argParser(parseDuration).default(parseDuration(fallback), fallback);
+}
+
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
 /** A run's objects expire after this even if every process that knew of them is gone. */
-export const RUN_TTL_MS = 2 * 3_600_000;
+export const RUN_TTL = '2h';
 export const KEPT_TTL = '4h';

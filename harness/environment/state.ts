@@ -4,6 +4,8 @@ import { BadInputError } from '../errors.js';
 import { stateDir } from '../paths.js';
 import type { KeyPair } from '../ssh/keys.js';
 import type { EnvironmentRecord } from './environment.js';
+import { isEnvId } from './ids.js';
+import { removeSshDirs } from './ssh-dir.js';
 
 /** A kept environment's state file: its record and the key to reach it, readable by its owner only. */
 export interface KeptState {
@@ -21,7 +23,7 @@ export function saveKept(state: KeptState): void {
 }
 
 export function loadKept(id: string): KeptState {
-  if (!/^e[0-9a-f]{8}$/.test(id)) throw new BadInputError(`'${id}' is not an environment id: see 'shakedown env ls'`);
+  if (!isEnvId(id)) throw new BadInputError(`'${id}' is not an environment id: see 'shakedown env ls'`);
   if (!existsSync(fileOf(id))) throw new BadInputError(`no kept environment ${id} in ${envsDir()}: see 'shakedown env ls'`);
   return JSON.parse(readFileSync(fileOf(id), 'utf8')) as KeptState;
 }
@@ -30,6 +32,8 @@ export function listKept(): string[] {
   return existsSync(envsDir()) ? readdirSync(envsDir()).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
 }
 
+/** Forgets a kept environment: its state file and the key folders `env ssh` left for it. */
 export function forgetKept(id: string): void {
   rmSync(fileOf(id), { force: true });
+  removeSshDirs(id);
 }

@@ -1,3 +1,4 @@
+import { removeSshDirs } from '../environment/ssh-dir.js';
 import { forgetKept, listKept, loadKept } from '../environment/state.js';
 import { LABEL, janitorVerdict, processIsAlive, type Liveness } from '../provider/labels.js';
 import type { Leftover, Provider } from '../provider/provider.js';
@@ -23,6 +24,9 @@ export async function sweep(provider: Provider, opts: { now?: Date; alive?: Live
     await provider.remove(removed);
     const stillThere = new Set(judged.filter((j) => !j.remove).map((j) => j.labels[LABEL.env]));
     for (const id of listKept()) if (!stillThere.has(id)) forgetKept(id);
+    // Its state file may live under another working directory; `env ssh`'s key folders are found by id alone.
+    const gone = new Set(removed.map((r) => r.labels[LABEL.env] ?? '').filter((id) => id && !stillThere.has(id)));
+    for (const id of gone) removeSshDirs(id);
   }
   const strip = ({ remove: _r, ...rest }: (typeof judged)[number]) => rest;
   return { removed: removed.map(strip), kept: judged.filter((j) => !j.remove).map(strip) };

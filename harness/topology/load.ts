@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { BadInputError } from '../errors.js';
 import { project } from '../project/index.js';
-import { validateTopology, type Catalog } from './validate.js';
+import { validateDefectFlags, validateTopology, type Catalog } from './validate.js';
 import type { Topology } from './schema.js';
 
 /** Where a topology name points: `NAME.yml` in the project's stacks folder, or a path to a file. */
@@ -26,12 +26,10 @@ export function loadTopology(nameOrPath: string, catalog: Catalog, extraDefects:
     const line = (error as Error).message.split('\n')[0];
     throw new BadInputError(`topology ${file}: not valid YAML: ${line}`);
   }
-  if (raw && typeof raw === 'object' && extraDefects.length) {
-    const r = raw as { defects?: unknown };
-    r.defects = [...(Array.isArray(r.defects) ? r.defects : []), ...extraDefects];
-  }
   if (raw && typeof raw === 'object' && base) (raw as { base?: string }).base = base;
-  return validateTopology(raw, catalog, path.relative(process.cwd(), file) || file);
+  const topology = validateTopology(raw, catalog, path.relative(process.cwd(), file) || file);
+  validateDefectFlags(extraDefects, catalog);
+  return { ...topology, defects: [...topology.defects, ...extraDefects] };
 }
 
 /**

@@ -44,10 +44,18 @@ export function validateTopology(raw: unknown, catalog: Catalog, source: string)
     });
   }
   topology.defects.forEach((d, i) => {
-    if (!catalog.defects.includes(d)) fail(`defects.${i}`, `unknown defect '${d}' (known: ${catalog.defects.join(', ')})`);
+    if (!catalog.defects.includes(d)) fail(`defects.${i}`, unknownDefect(d, catalog));
   });
   return topology;
 }
+
+/** Checks defects named with --defect, reporting them against the flag rather than a topology file. */
+export function validateDefectFlags(names: readonly string[], catalog: Catalog): void {
+  const unknown = names.find((d) => !catalog.defects.includes(d));
+  if (unknown !== undefined) throw new BadInputError(`--defect ${unknown}: ${unknownDefect(unknown, catalog)}`);
+}
+
+const unknownDefect = (name: string, catalog: Catalog) => `unknown defect '${name}' (known: ${catalog.defects.join(', ')})`;
 
 /** Server names: `bastion` for the bastion, `ROLE-1`, `ROLE-2`… for the rest. */
 export function serverNames(topology: Topology): { name: string; role: string }[] {

@@ -28,7 +28,7 @@ describe('engine: bad input is refused before anything is created', function () 
 
   it('an unknown suite: exit 2, lists the known ones', () => rejects(['run', '--suite', 'nope'], 2, /unknown suite 'nope': use one of .*build/));
 
-  it('an unknown defect: exit 2', () => rejects(['run', '--suite', 'build', '--defect', 'nope'], 2, /defects\.0: unknown defect 'nope'/));
+  it('an unknown defect: exit 2, names the flag', () => rejects(['run', '--suite', 'build', '--defect', 'nope'], 2, /^shakedown: --defect nope: unknown defect 'nope' \(known: [\w-]+(, [\w-]+)*\)$/));
 
   it('an unknown flag: exit 2', () => rejects(['run', '--suite', 'build', '--frobnicate'], 2, /unknown option '--frobnicate'/));
 
@@ -43,6 +43,12 @@ describe('engine: bad input is refused before anything is created', function () 
   it('a suites folder that does not exist: exit 2', () => rejects(['run', '--suite', 'build', '--suites-dir', 'nope'], 2, /--suites-dir nope: no such folder/));
 
   it('env down with neither id nor --all: exit 2', () => rejects(['env', 'down'], 2, /needs an environment id or --all/));
+
+  it('env down of an environment that is not on the engine: exit 2, points to env ls', () =>
+    rejects(['env', 'down', 'e00000000'], 2, /^shakedown: no environment 'e00000000' on the engine: see 'shakedown env ls'$/));
+
+  it('env down of a malformed id: exit 2, points to env ls', () =>
+    rejects(['env', 'down', 'nope'], 2, /^shakedown: no environment 'nope': an id is e and 8 hex digits; see 'shakedown env ls'$/));
 
   it('an image that was never built: exit 3, says how to build it', () =>
     rejects(['run', '--suite', 'idempotence', ...project('unbuilt')], 3, /image shakedown\/unbuilt\/\w+:current-debian-12 is missing: build it with 'npx shakedown images build'/));

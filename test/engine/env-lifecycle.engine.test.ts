@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, after } from 'mocha';
 import { labelled, nothingLabelled, shakedown } from './cli.js';
@@ -7,8 +7,10 @@ import { labelled, nothingLabelled, shakedown } from './cli.js';
 describe('engine: env up, ssh, ls, down', function () {
   this.timeout(120_000);
   let id = '';
+  let sshDir = '';
   after(async () => {
     if (id) await shakedown(['env', 'down', id]);
+    if (sshDir) rmSync(sshDir, { recursive: true, force: true });
   });
 
   it('launches the default topology and reports its servers and timings', async () => {
@@ -37,10 +39,10 @@ describe('engine: env up, ssh, ls, down', function () {
     const printed = await shakedown(['env', 'ssh', id, 'web-2']);
     assert.equal(printed.code, 0, printed.stderr);
     assert.match(printed.stdout, /^ssh -F \S+ssh_config -J bastion web-2\n$/);
-    const keyFile = path.join(path.dirname(printed.stdout.split(' ')[2]!), 'id_ed25519');
+    sshDir = path.dirname(printed.stdout.split(' ')[2]!);
+    const keyFile = path.join(sshDir, 'id_ed25519');
     assert.equal(statSync(keyFile).mode & 0o777, 0o600);
     assert.match(readFileSync(keyFile, 'utf8'), /^-----BEGIN OPENSSH PRIVATE KEY-----/);
-    rmSync(path.dirname(keyFile), { recursive: true });
     const r = await shakedown(['env', 'ssh', '--exec', id, 'web-2', '--', 'hostname; sudo -n id -un']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'web-2\nroot\n');
@@ -51,12 +53,14 @@ describe('engine: env up, ssh, ls, down', function () {
     assert.equal(r.stdout, 'permitrootlogin no\npasswordauthentication no\n');
   });
 
-  it('lists the environment, then destroys it and leaves nothing behind', async () => {
+  it('lists the environment, then destroys it and leaves nothing behind, not even the printed command\'s key', async () => {
     const ls = await shakedown(['env', 'ls', '--json']);
     assert.ok(JSON.parse(ls.stdout).some((e: { id: string }) => e.id === id));
+    assert.ok(existsSync(sshDir), 'the printed ssh command needs its key until the environment goes');
     const down = await shakedown(['env', 'down', id]);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(nothingLabelled(`shakedown.env=${id}`), undefined);
+    assert.equal(existsSync(sshDir), false, `env down left ${sshDir}`);
     id = '';
   });
 });

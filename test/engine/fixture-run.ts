@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunReport, UnitReport } from '../../harness/run/results.js';
@@ -10,9 +10,22 @@ export interface FixtureRun extends CliResult {
   junit: string;
 }
 
-/** Runs fixture suites (test/fixtures/suites) with their own results and state folders. */
-export async function fixtureRun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<FixtureRun> {
+const made: string[] = [];
+
+/** A fresh temporary folder, removed by removeFixtureDirs: a test file that makes one calls it in afterEach. */
+export function fixtureDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'shakedown-fixture-'));
+  made.push(dir);
+  return dir;
+}
+
+export function removeFixtureDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runs fixture suites (test/fixtures/suites) with their own results and state folders (see fixtureDir). */
+export async function fixtureRun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<FixtureRun> {
+  const dir = fixtureDir();
   const r = await shakedown(['run', '--suites-dir', 'test/fixtures/suites', '--results', dir, ...args], { SHAKEDOWN_STATE_DIR: dir, ...env });
   let report: RunReport;
   try {

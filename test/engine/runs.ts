@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunReport } from '../../harness/run/results.js';
@@ -17,8 +17,12 @@ export async function suiteRun(suites: string, defects: string[] = [], extra: st
   const dir = mkdtempSync(path.join(os.tmpdir(), 'shakedown-test-'));
   const json = path.join(dir, 'r.json');
   const junit = path.join(dir, 'r.xml');
-  const r = await shakedown(['run', '--suite', suites, '--json', json, '--junit', junit, ...defects.flatMap((d) => ['--defect', d]), ...extra]);
-  return { code: r.code, summary: JSON.parse(readFileSync(json, 'utf8')), junit: readFileSync(junit, 'utf8') };
+  try {
+    const r = await shakedown(['run', '--suite', suites, '--json', json, '--junit', junit, ...defects.flatMap((d) => ['--defect', d]), ...extra]);
+    return { code: r.code, summary: JSON.parse(readFileSync(json, 'utf8')), junit: readFileSync(junit, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export const failures = (s: Summary) => s.suites.flatMap((x) => x.tests).filter((t) => t.state === 'failed');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'mocha';
+import { afterEach, describe, it } from 'mocha';
 import { nothingLabelled } from './cli.js';
-import { failedTitles, fixtureRun, nextOnWorker, unit } from './fixture-run.js';
+import { failedTitles, fixtureRun, nextOnWorker, removeFixtureDirs, unit } from './fixture-run.js';
 
 const gate = ['--topology', 'test/fixtures/gate.yml', '--order', 'given'];
 
@@ -16,6 +16,7 @@ const breakers: [string, RegExp][] = [
 
 describe('self-destruct: a unit that breaks its environment costs the units after it nothing', function () {
   this.timeout(600_000);
+  afterEach(removeFixtureDirs);
 
   for (const [name, reason] of breakers) {
     it(`${name}: caught and replaced; the units after it on the same worker pass on a fresh environment`, async () => {

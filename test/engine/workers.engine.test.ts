@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'mocha';
+import { afterEach, describe, it } from 'mocha';
 import { nothingLabelled, shakedown } from './cli.js';
-import { failedTitles, fixtureRun, unit } from './fixture-run.js';
+import { failedTitles, fixtureDir, fixtureRun, removeFixtureDirs, unit } from './fixture-run.js';
 
 const small = ['--topology', 'test/fixtures/small.yml'];
 
 describe('workers: retries, launch failures, kept environments and evidence', function () {
   this.timeout(300_000);
+  afterEach(removeFixtureDirs);
 
   it('a unit that fails and then passes on a fresh environment is reported flaky, not passed', async () => {
-    const marker = path.join(process.env.TMPDIR ?? '/tmp', `shakedown-flaky-${process.pid}-${Date.now()}`);
+    const marker = path.join(fixtureDir(), 'flaky-marker');
     const r = await fixtureRun(['--suite', 'flaky', '--retries', '1', ...small], { SHAKEDOWN_FLAKY_MARKER: marker });
     assert.equal(r.code, 0, r.stderr.slice(-1500));
     const u = unit(r.report, 'flaky');
@@ -24,7 +25,7 @@ describe('workers: retries, launch failures, kept environments and evidence', fu
   });
 
   it('without retries the same unit fails (exit 1)', async () => {
-    const marker = path.join(process.env.TMPDIR ?? '/tmp', `shakedown-flaky-${process.pid}-${Date.now()}-b`);
+    const marker = path.join(fixtureDir(), 'flaky-marker');
     const r = await fixtureRun(['--suite', 'flaky', ...small], { SHAKEDOWN_FLAKY_MARKER: marker });
     assert.equal(r.code, 1);
     assert.equal(unit(r.report, 'flaky').outcome, 'failed');

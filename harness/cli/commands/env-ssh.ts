@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../errors.js';
 import { ADMIN_USER } from '../../environment/connect.js';
+import { makeSshDir } from '../../environment/ssh-dir.js';
 import type { KeptState } from '../../environment/state.js';
 
 export interface SshCommand {
@@ -15,13 +15,14 @@ export interface SshCommand {
 /**
  * Writes a key file (0600), a known_hosts file with the pinned host keys and an ssh_config
  * (jump hosts ignore command-line options), and returns the `ssh -J` command that uses them.
+ * The folder stays until --exec is done, `env down` or the janitor (see ssh-dir.ts).
  */
 export function sshCommand(state: KeptState, server: string): SshCommand {
   const { record, key } = state;
   const target = record.servers.find((s) => s.name === server);
   if (!target) throw new BadInputError(`environment ${record.id} has no server '${server}' (has: ${record.servers.map((s) => s.name).join(', ')})`);
   const bastion = record.servers.find((s) => s.name === record.bastion)!;
-  const dir = mkdtempSync(path.join(os.tmpdir(), `shakedown-${record.id}-`));
+  const dir = makeSshDir(record.id);
   const keyFile = path.join(dir, 'id_ed25519');
   const knownHosts = path.join(dir, 'known_hosts');
   const config = path.join(dir, 'ssh_config');

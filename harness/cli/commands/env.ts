@@ -1,16 +1,17 @@
 import type { Command } from 'commander';
 import { ADMIN_USER } from '../../environment/connect.js';
 import { launchEnvironment } from '../../environment/launch.js';
-import { newRunId } from '../../environment/ids.js';
+import { isEnvId, newRunId } from '../../environment/ids.js';
 import { forgetKept, listKept, loadKept, saveKept } from '../../environment/state.js';
 import { catalog } from '../../images/catalog.js';
 import { sweep } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
 import { DockerProvider } from '../../provider/docker/docker-provider.js';
 import { LABEL } from '../../provider/labels.js';
+import type { Leftover } from '../../provider/provider.js';
 import { defaultTopology, loadTopology } from '../../topology/load.js';
 import { onInterrupt } from '../interrupt.js';
-import { collect, KEPT_TTL, parseDuration } from '../options.js';
+import { collect, durationOption, KEPT_TTL } from '../options.js';
 import { execSsh, sshCommand } from './env-ssh.js';
 import { BadInputError } from '../../errors.js';
 
@@ -23,7 +24,7 @@ export function registerEnv(program: Command): void {
     .option('--topology <name>', `topology in the project's stacks folder, or a path (default: the one named like the project)`)
     .option('--base <name>', "base image the role images were baked on (default: the project's first)")
     .option('--defect <name>', 'provision a known defect (repeatable)', collect, [])
-    .option('--ttl <duration>', 'the janitor removes it after this', parseDuration, parseDuration(KEPT_TTL))
+    .addOption(durationOption('--ttl <duration>', 'the janitor removes it after this', KEPT_TTL))
     .option('--json', 'print one JSON object')
     .action(async (o: { topology?: string; base?: string; defect: string[]; ttl: number; json?: boolean }) => {
       const topology = loadTopology(o.topology ?? defaultTopology(), catalog(), o.defect, o.base);
@@ -72,10 +73,8 @@ export function registerEnv(program: Command): void {
     .argument('[id]', 'environment id (see env ls)')
     .option('--all', 'destroy every Shakedown environment on the engine')
     .action(async (id: string | undefined, o: { all?: boolean }) => {
-      if (!id === !o.all) throw new BadInputError('env down needs an environment id or --all, not both');
       const provider = new DockerProvider();
-      const ids = o.all ? [...new Set((await provider.leftovers()).map((l) => l.labels[LABEL.env]!))] : [id!];
-      for (const x of ids) {
+      for (const x of await envsToDestroy(id, !!o.all, () => provider.leftovers())) {
         await provider.destroy(x);
         forgetKept(x);
         info({ env: x }, 'destroyed');
@@ -95,4 +94,14 @@ export function registerEnv(program: Command): void {
       const code = execSsh(cmd, remote);
       process.exitCode = code === 0 ? 0 : code === 255 ? 3 : 1;
     });
+}
+
+/** What `env down` destroys: every environment on the engine with --all, else the one named, which must be there. */
+export async function envsToDestroy(id: string | undefined, all: boolean, leftovers: () => Promise<Leftover[]>): Promise<string[]> {
+  if (!id === !all) throw new BadInputError('env down needs an environment id or --all, not both');
+  if (id && !isEnvId(id)) throw new BadInputError(`no environment '${id}': an id is e and 8 hex digits; see 'shakedown env ls'`);
+  const onEngine = [...new Set((await leftovers()).map((l) => l.labels[LABEL.env]).filter((x): x is string => !!x))];
+  if (all) return onEngine;
+  if (!onEngine.includes(id!)) throw new BadInputError(`no environment '${id}' on the engine: see 'shakedown env ls'`);
+  return [id!];
 }

@@ -19,7 +19,7 @@ import { loadTopology } from '../../topology/load.js';
 import type { Topology } from '../../topology/schema.js';
 import { checkSyntax } from '../../suite/syntax.js';
 import { defaultTopology } from '../../topology/load.js';
-import { collect, KEPT_TTL, parseDuration, RUN_TTL_MS, wholeNumber } from '../options.js';
+import { collect, durationOption, KEPT_TTL, parseDuration, RUN_TTL, wholeNumber } from '../options.js';
 
 interface RunFlags {
   suite: string;
@@ -77,7 +77,7 @@ export function registerRun(program: Command): void {
     .option('--junit <file>', 'also write JUnit XML here')
     .option('--json <file>', 'also write JSON results here')
     .option('--html <file>', 'also write the HTML summary here')
-    .option('--ttl <duration>', 'objects expire after this even if the run is killed', parseDuration, RUN_TTL_MS)
+    .addOption(durationOption('--ttl <duration>', 'objects expire after this even if the run is killed', RUN_TTL))
     .action(async (f: RunFlags) => {
       const keepOnFailureMs = f.keepOnFailure === true ? parseDuration(KEPT_TTL) : f.keepOnFailure;
       const units = planAll(f);

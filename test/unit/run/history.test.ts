@@ -4,10 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'mocha';
 import { expectedMs, historyKey, loadHistory, recordDurations, saveHistory } from '../../../harness/run/history.js';
+import { isolatedTmpdir } from '../isolated-tmpdir.js';
 
 const tmp = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'shakedown-history-')), 'durations.json');
 
 describe('run/history', () => {
+  isolatedTmpdir();
+
   it('a missing or corrupt file is an empty history', () => {
     const file = tmp();
     assert.deepEqual(loadHistory(file).units, {});

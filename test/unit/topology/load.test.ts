@@ -26,8 +26,11 @@ describe('topology/load', () => {
     assert.deepEqual(loadTopology('platform', catalog, ['cron-ignored']).defects, ['cron-ignored']);
   });
 
-  it('rejects an unknown extra defect, naming it', () =>
-    assertBadInput(() => loadTopology('platform', catalog, ['nope']), /defects\.0: unknown defect 'nope'/));
+  it('rejects an unknown extra defect against the --defect flag, not the file', () =>
+    assertBadInput(() => loadTopology('platform', catalog, ['cron-ignored', 'nope']), /^--defect nope: unknown defect 'nope' \(known: config-file-mode, cron-ignored\)$/));
+
+  it('reports an unknown defect written in the file against the file, even with a good --defect', () =>
+    assertBadInput(() => loadTopology(fixture('unknown-defect.yml'), catalog, ['cron-ignored']), /^topology \S*unknown-defect\.yml: defects\.0: unknown defect 'nope'/));
 
   it('rejects a missing file, naming it', () => assertBadInput(() => loadTopology('no-such-stack', catalog), /topology 'no-such-stack' not found/));
 
