@@ -12,8 +12,9 @@ process.env.TMPDIR = box;
 /** Mocha root hook: fails the run if a test left a temporary file or folder, then removes them all. */
 export const mochaHooks = {
   afterAll(): void {
-    // testcontainers keeps its own lock file there (for the reaper); it is the library's, not a test's.
-    const left = readdirSync(box).filter((f) => !f.startsWith('testcontainers-'));
+    // testcontainers keeps its own lock file there (for the reaper), and tsx its compile cache
+    // (tsx-UID): the libraries', not a test's.
+    const left = readdirSync(box).filter((f) => !f.startsWith('testcontainers-') && !/^tsx-\d+$/.test(f));
     rmSync(box, { recursive: true, force: true });
     if (outer === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = outer;
