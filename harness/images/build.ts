@@ -109,7 +109,7 @@ function buildRole(p: Project, base: BaseName, baseId: string, role: string, ver
   const env = convergeEnv(role, version, [], true);
   const hash = recipeHash([p.converge.source], [baseId, p.converge.command, p.converge.packages.join(','), JSON.stringify(env)]);
   const dockerfile = roleDockerfile({ base: baseTag(base), packages: p.converge.packages, command: p.converge.command, env, project: p.name, okCodes: okCodes() });
-  const labels = { [HASH_LABEL]: hash, 'shakedown.image': role, 'shakedown.role': role, 'shakedown.version': version.name, 'shakedown.base': base };
+  const labels = { [HASH_LABEL]: hash, 'shakedown.image': role, 'shakedown.version': version.name, 'shakedown.base': base };
   const args = ['build', '--force-rm', '-f', '-', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), '-t', tag, p.converge.source];
   const explain = (code: number | null, tail: string) => {
     const failed = bakeFailure(tail);

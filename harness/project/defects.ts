@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { BadInputError } from '../errors.js';
-import { describeIssue, mainIssue } from '../zod-issue.js';
+import { parseConfig, readJson } from '../config-file.js';
 import { project } from './current.js';
 
 const defectSchema = z
@@ -23,9 +22,8 @@ export type Defect = z.output<typeof defectSchema>;
 export function defects(): Record<string, Defect> {
   const file = project().defects;
   if (!existsSync(file)) return {};
-  const parsed = z.record(z.string(), defectSchema).safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new BadInputError(`${path.relative(process.cwd(), file)}: ${describeIssue(mainIssue(parsed.error))}`);
-  return parsed.data;
+  const where = path.relative(process.cwd(), file) || file;
+  return parseConfig(z.record(z.string(), defectSchema), readJson(file, where), where);
 }
 
 /** The defects among `names` that a server of `role` carries at `version`. */

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { BadInputError } from '../errors.js';
-import { describeIssue, mainIssue } from '../zod-issue.js';
+import { parseConfig, readYaml } from '../config-file.js';
 import { projectSchema, type BaseName, type Changes } from './schema.js';
 
 export const PROJECT_FILE = 'shakedown.yml';
@@ -37,23 +36,13 @@ export function findProjectRoot(start: string): string | undefined {
   }
 }
 
-function readYaml(file: string): unknown {
-  try {
-    return parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new BadInputError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
-
 /** Reads and checks `DIR/shakedown.yml`; a bad key is a one-line BadInputError naming it. */
 export function loadProject(dir: string): Project {
   const root = path.resolve(dir);
   const file = path.join(root, PROJECT_FILE);
   const shown = path.relative(process.cwd(), file) || file;
   if (!existsSync(file)) throw new BadInputError(`no ${PROJECT_FILE} in ${root}: run 'npx shakedown init' there, or pass --project DIR`);
-  const parsed = projectSchema.safeParse(readYaml(file));
-  if (!parsed.success) throw new BadInputError(`${shown}: ${describeIssue(mainIssue(parsed.error))}`);
-  const p = parsed.data;
+  const p = parseConfig(projectSchema, readYaml(file, shown), shown);
   const at = (rel: string) => path.resolve(root, rel);
   const source = at(p.converge.source);
   if (!existsSync(source) || !statSync(source).isDirectory()) {

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../errors.js';
 import { builtInManifests } from './built-in.js';
 import { isOwnSuite, suitePath, suitesSource } from './discover.js';
-import { describeIssue, mainIssue } from '../zod-issue.js';
+import { parseConfig, readJson } from '../config-file.js';
 
 /**
  * A suite's optional `suite.json`. A lifecycle suite names an action and the suites it re-runs
@@ -38,14 +38,7 @@ export function readManifest(suite: string): Manifest {
   const file = path.join(suitesSource(), suite, 'suite.json');
   if (!existsSync(file)) return manifestSchema.parse({});
   const shown = suitePath(suite, 'suite.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new BadInputError(`${shown}: not valid JSON: ${(error as Error).message}`);
-  }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new BadInputError(`${shown}: ${describeIssue(mainIssue(parsed.error))}`);
-  if (parsed.data.then.length && !parsed.data.action) throw new BadInputError(`${shown}: then: needs an action to follow`);
-  return parsed.data;
+  const manifest = parseConfig(manifestSchema, readJson(file, shown), shown);
+  if (manifest.then.length && !manifest.action) throw new BadInputError(`${shown}: then: needs an action to follow`);
+  return manifest;
 }

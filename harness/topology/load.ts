@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { readYaml } from '../config-file.js';
 import { BadInputError } from '../errors.js';
-import { project } from '../project/index.js';
+import { baseNamed, project } from '../project/index.js';
 import { validateDefectFlags, validateTopology, type Catalog } from './validate.js';
 import type { Topology } from './schema.js';
 
@@ -14,22 +14,14 @@ export function topologyPath(nameOrPath: string): string {
 
 /** Reads and checks a topology; `extraDefects` (from --defect) and `base` (from --base) add to it. */
 export function loadTopology(nameOrPath: string, catalog: Catalog, extraDefects: readonly string[] = [], base?: string): Topology {
-  if (base && !catalog.bases.includes(base as never)) throw new BadInputError(`--base ${base}: not a base of the project (its bases: ${catalog.bases.join(', ')})`);
   const file = topologyPath(nameOrPath);
   if (!existsSync(file)) {
     throw new BadInputError(`topology '${nameOrPath}' not found at ${file}: pick one of ${path.relative(process.cwd(), project().stacks) || '.'}/*.yml or give a path`);
   }
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const line = (error as Error).message.split('\n')[0];
-    throw new BadInputError(`topology ${file}: not valid YAML: ${line}`);
-  }
-  if (raw && typeof raw === 'object' && base) (raw as { base?: string }).base = base;
-  const topology = validateTopology(raw, catalog, path.relative(process.cwd(), file) || file);
+  const topology = validateTopology(readYaml(file, `topology ${file}`), catalog, path.relative(process.cwd(), file) || file);
+  // Flags are checked on their own, so a bad one is reported against the flag, not the file.
   validateDefectFlags(extraDefects, catalog);
-  return { ...topology, defects: [...topology.defects, ...extraDefects] };
+  return { ...topology, base: base ? baseNamed(base) : topology.base, defects: [...topology.defects, ...extraDefects] };
 }
 
 /**

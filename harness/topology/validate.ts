@@ -1,5 +1,5 @@
 import { BadInputError } from '../errors.js';
-import { describeIssue, mainIssue } from '../zod-issue.js';
+import { parseConfig } from '../config-file.js';
 import type { BaseName } from '../project/schema.js';
 import { topologySchema, type Topology } from './schema.js';
 
@@ -15,11 +15,8 @@ export interface Catalog {
 
 /** Parses and checks a topology; throws a one-line BadInputError naming the field. */
 export function validateTopology(raw: unknown, catalog: Catalog, source: string): Topology {
-  const parsed = topologySchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new BadInputError(`topology ${source}: ${describeIssue(mainIssue(parsed.error))}`);
-  }
-  const topology = { ...parsed.data, version: parsed.data.version ?? catalog.versions[0]!, base: (parsed.data.base ?? catalog.bases[0]!) as BaseName };
+  const parsed = parseConfig(topologySchema, raw, `topology ${source}`);
+  const topology = { ...parsed, version: parsed.version ?? catalog.versions[0]!, base: (parsed.base ?? catalog.bases[0]!) as BaseName };
   const fail = (field: string, problem: string) => {
     throw new BadInputError(`topology ${source}: ${field}: ${problem}`);
   };

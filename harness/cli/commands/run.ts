@@ -15,10 +15,9 @@ import { writeReports } from '../../run/reports.js';
 import { consoleProgress, runGate, runEvidence } from '../../run/wiring.js';
 import { planUnits } from '../../suite/plan.js';
 import { resolveSuites, setSuitesDir } from '../../suite/discover.js';
-import { loadTopology } from '../../topology/load.js';
+import { defaultTopology, loadTopology } from '../../topology/load.js';
 import type { Topology } from '../../topology/schema.js';
 import { checkSyntax } from '../../suite/syntax.js';
-import { defaultTopology } from '../../topology/load.js';
 import { collect, durationOption, KEPT_TTL, parseDuration, RUN_TTL, wholeNumber } from '../options.js';
 
 interface RunFlags {
