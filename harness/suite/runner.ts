@@ -72,16 +72,17 @@ export function moduleScope(file: string): { packageJson?: string; esm: boolean 
 }
 
 /**
- * Why a spec file did not load. Node (and tsx after it) reads a .js or .ts file as CommonJS
- * unless the nearest package.json says "type": "module", and `npm init` writes "commonjs":
- * a spec that imports 'shakedown' then fails to parse, so the message says what to change.
+ * Why a spec file did not load. Node reads a .js file as CommonJS unless the nearest package.json
+ * says "type": "module", and `npm init` writes "commonjs": a spec that imports 'shakedown' then
+ * fails to parse, so the message says what to change. A .ts file always loads as an ES module
+ * (typescript.ts), so its failure is its own.
  */
 export function loadFailure(file: string, error: unknown, scope = moduleScope(file)): string {
   const message = error instanceof Error ? error.message : String(error);
   const ext = path.extname(file);
   const shown = (f: string) => path.relative(process.cwd(), f) || f;
   const where = scope.packageJson ? `${shown(scope.packageJson)} does not say "type": "module"` : 'no package.json says "type": "module"';
-  const hint = (ext === '.js' || ext === '.ts') && !scope.esm ? ` (Node reads it as CommonJS: ${where}; add it, or name the spec *.spec.m${ext.slice(1)})` : '';
+  const hint = ext === '.js' && !scope.esm ? ` (Node reads it as CommonJS: ${where}; add it, or name the spec *.spec.mjs)` : '';
   return `${shown(file)} did not load: ${message}${hint}`;
 }
 
