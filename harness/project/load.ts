@@ -21,11 +21,13 @@ export interface Project {
   roles: string[];
   /** The first is production, the default version of a topology. */
   versions: Version[];
-  converge: { source: string; packages: string[]; command: string; changes?: Changes };
+  converge: { source: string; packages: string[]; command: string; changes?: Changes; role_dir?: string };
   stacks: string;
   suites: string;
   upgrade: string;
   defects: string;
+  /** As written in the project file; `channelSpec` fills in the defaults. */
+  channels: Record<string, { ref: string; version?: string }>;
 }
 
 /** The nearest folder from `start` upward that holds a project file. */
@@ -51,6 +53,11 @@ export function loadProject(dir: string): Project {
   const versions = Array.isArray(p.versions)
     ? p.versions.map((name) => ({ name, vars: {} }))
     : Object.entries(p.versions).map(([name, vars]) => ({ name, vars: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])) }));
+  for (const [c, spec] of Object.entries(p.channels)) {
+    if (spec.version && !versions.some((v) => v.name === spec.version)) {
+      throw new BadInputError(`${shown}: channels.${c}.version: '${spec.version}' is not one of versions (${versions.map((v) => v.name).join(', ')})`);
+    }
+  }
   return {
     root,
     file,
@@ -63,5 +70,6 @@ export function loadProject(dir: string): Project {
     suites: at(p.suites),
     upgrade: at(p.upgrade),
     defects: at(p.defects),
+    channels: p.channels,
   };
 }

@@ -1,4 +1,4 @@
-import type { Attempt, EnvironmentReport, Evidence, RunReport, UnitReport } from '../run/results.js';
+import type { ImageUse, Attempt, EnvironmentReport, Evidence, RunReport, UnitReport } from '../run/results.js';
 import { formatDuration } from './duration.js';
 import { esc } from './escape.js';
 import { phaseName } from './phase-name.js';
@@ -72,10 +72,22 @@ function header(r: RunReport): string {
     fact('Makespan / lower bound', esc(ratio)),
     fact('Total time', esc(formatDuration(r.totalMs))),
     fact('Topology', esc(r.topology)),
-    fact('Images', r.images.map((i) => `<code>${esc(i)}</code>`).join('<br>') || '—'),
+    ...(r.origin ? [fact('Configuration code', `${esc(r.origin.ref)} <code>${esc(r.origin.commit.slice(0, 12))}</code>${r.origin.dirty ? ' with uncommitted changes' : ''}`)] : []),
+    ...(r.from ? [fact('Launched from', esc(r.from === 'both' ? 'prebuilt and base images (each suite both ways)' : `${r.from} images`))] : []),
+    fact('Images', r.lineage?.length ? lineageTable(r.lineage) : r.images.map((i) => `<code>${esc(i)}</code>`).join('<br>') || '—'),
     '</dl>',
     '</header>',
   ].join('\n');
+}
+
+/** For each image: the role, its tag, the commit it was built from and its base. */
+function lineageTable(images: ImageUse[]): string {
+  const rows = images.map((l) => {
+    const commit = l.role === 'base' ? '—' : `<code>${esc(l.commit.slice(0, 12))}</code>${l.dirty ? ' (dirty)' : ''} ${esc(l.ref)}`;
+    const base = `${esc(l.base)} <code>${esc(l.baseId.replace('sha256:', '').slice(0, 12))}</code> built ${esc(l.baseBuilt || '?')}`;
+    return `<tr><td>${esc(l.role)}${l.version ? ` ${esc(l.version)}` : ''}</td><td><code>${esc(l.tag)}</code></td><td>${commit}</td><td>${base}</td><td>${esc(l.from)}</td></tr>`;
+  });
+  return `<table class="lineage"><tr><th>Role</th><th>Image</th><th>Commit</th><th>Base</th><th>Launched as</th></tr>${rows.join('')}</table>`;
 }
 
 function timeline(r: RunReport): string {
