@@ -90,6 +90,8 @@ export interface BuildReport {
   built: boolean;
   ms: number;
   lineage: Lineage;
+  /** Not baked again: the same recipe was already baked into this image (from another commit). */
+  sameAs?: string;
 }
 
 export interface BuildOptions {
@@ -175,13 +177,19 @@ async function buildRole(b: RoleBuild): Promise<BuildReport> {
   const { p, role, version } = b;
   const env = convergeEnv(role, version, [], true);
   const hash = recipeHash([p.converge.source], [b.baseImage.id, p.converge.command, p.converge.packages.join(','), JSON.stringify(env)], otherRolesFiles(p, role));
-  const tag = immutableTag(role, version.name, b.base, hash, p.name);
+  const tag = immutableTag(role, version.name, b.base, b.origin, hash, p.name);
   const tags = b.moveTag ? [tag, roleTag(role, version.name, b.base, p.name)] : [tag];
   const started = Date.now();
-  const found = b.existing.find((l) => l.hash === hash && l.role === role);
-  if (found && !b.force) {
-    for (const t of tags) await run('docker', ['tag', found.id, t], (code, tail) => `tagging ${t} failed (exit ${code}): ${lastLines(tail, 3)}`);
-    return { image: found.tag, built: false, ms: 0, lineage: found };
+  const same = b.existing.filter((l) => l.hash === hash && l.role === role);
+  const exact = same.find((l) => l.commit === b.origin.commit && l.dirty === b.origin.dirty);
+  if (exact && !b.force) {
+    for (const t of tags) await run('docker', ['tag', exact.id, t], (code, tail) => `tagging ${t} failed (exit ${code}): ${lastLines(tail, 3)}`);
+    return { image: exact.tag, built: false, ms: 0, lineage: exact };
+  }
+  if (same[0] && !b.force) {
+    // The same recipe from another commit: the image is not baked again, only labelled with this commit.
+    const lineage = await label(b, same[0].id, hash, same[0].tool, tags);
+    return { image: tag, built: false, ms: Date.now() - started, lineage, sameAs: same[0].tag };
   }
   info({}, `building ${tag}`);
   // 1. The bake, untagged; 2. its lineage labels (the converge tool's version is known only once it is installed).
@@ -192,7 +200,15 @@ async function buildRole(b: RoleBuild): Promise<BuildReport> {
     return `baking role ${role} (${tag}): converge command '${p.converge.command}' exited ${failed.code}: ${failed.lines}`;
   };
   const baked = await buildForId(['--force-rm', '-f', '-', p.converge.source], explain, dockerfile);
-  const tool = await toolVersion(p, baked);
+  const lineage = await label(b, baked, hash, await toolVersion(p, baked), tags);
+  const ms = Date.now() - started;
+  info({}, `built ${tag} in ${(ms / 1000).toFixed(1)} s`);
+  return { image: tag, built: true, ms, lineage };
+}
+
+/** Gives an image its lineage labels and tags: a metadata-only build FROM it. */
+async function label(b: RoleBuild, image: string, hash: string, tool: string, tags: string[]): Promise<Lineage> {
+  const { role, version } = b;
   const labels: Record<string, string> = {
     [LABEL.role]: role,
     [LABEL.version]: version.name,
@@ -209,11 +225,8 @@ async function buildRole(b: RoleBuild): Promise<BuildReport> {
     [LABEL.built]: new Date().toISOString(),
   };
   const args = ['build', '-q', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), ...tags.flatMap((t) => ['-t', t]), '-'];
-  await run('docker', args, (code, tail) => `labelling ${tag} failed (exit ${code}): ${lastLines(tail, 3)}`, `FROM ${baked}\n`);
-  const lineage = (await inspectLineage(tag))!;
-  const ms = Date.now() - started;
-  info({}, `built ${tag} in ${(ms / 1000).toFixed(1)} s`);
-  return { image: tag, built: true, ms, lineage };
+  await run('docker', args, (code, tail) => `labelling ${tags[0]} failed (exit ${code}): ${lastLines(tail, 3)}`, `FROM ${image}\n`);
+  return (await inspectLineage(tags[0]!))!;
 }
 
 /** `docker build` of an untagged image: its id. */

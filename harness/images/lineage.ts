@@ -99,9 +99,3 @@ export async function projectImages(project: string): Promise<Lineage[]> {
     .map((i) => lineageOf(i))
     .sort((a, b) => b.built.localeCompare(a.built));
 }
-
-/** A short form for reports: "web: shakedown/p/web:v1-debian-12-ab12 (commit 1a2b3c4d, base debian-12 sha256:…)". */
-export function describeLineage(l: Lineage): string {
-  const commit = l.commit === 'none' ? 'no commit' : `commit ${l.commit.slice(0, 12)}${l.dirty ? ' + uncommitted changes' : ''}`;
-  return `${l.tag} (${commit}, base ${l.base} ${l.baseId.replace('sha256:', '').slice(0, 12)} built ${l.baseBuilt || 'unknown'})`;
-}

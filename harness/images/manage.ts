@@ -33,9 +33,9 @@ export interface PruneResult {
 }
 
 /**
- * Keeps, for every role, version and base, the newest `keep` builds, plus every image a channel's
- * newest `keep` promotions name, the working tree's current image, and any image a container uses;
- * removes the rest.
+ * Keeps, for every role, version, base and ref, the newest `keep` clean builds, plus every image
+ * a channel's newest `keep` promotions name, the working tree's current image, and any image a
+ * container uses; removes the rest (dirty builds first of all).
  */
 export async function pruneImages(keep: number, dryRun = false): Promise<PruneResult> {
   const images = await listImages();
@@ -47,9 +47,10 @@ export async function pruneImages(keep: number, dryRun = false): Promise<PruneRe
   const result: PruneResult = { removed: [], kept: [] };
   const { docker } = await engine();
   for (const image of images) {
-    const group = `${image.role}:${image.version}-${image.base}`;
-    const rank = (seen.get(group) ?? 0) + 1;
-    seen.set(group, rank);
+    // Clean builds are kept per ref; a dirty build is scratch, kept only while it is current or in use.
+    const group = `${image.role}:${image.version}-${image.base} from ${image.ref}`;
+    const rank = image.dirty ? Infinity : (seen.get(group) ?? 0) + 1;
+    if (!image.dirty) seen.set(group, rank);
     const current = image.tags.find((t) => !t.endsWith(`-${image.hash}`));
     const reason =
       image.usedBy > 0 ? `used by ${image.usedBy} container${image.usedBy > 1 ? 's' : ''}`

@@ -37,7 +37,7 @@ export function resolveRef(root: string, ref: string): string {
 /** The working tree's origin: HEAD's commit, dirty if the project file or the converge source differ from it. */
 export function workingTreeOrigin(p: Project): Origin {
   const commit = git(p.root, ['rev-parse', '--verify', '--quiet', 'HEAD']);
-  if (!commit) return { ref: 'working-tree', commit: 'none', dirty: true };
+  if (!commit) return { ref: 'working-tree', commit: 'none', dirty: false };
   const changed = git(p.root, ['status', '--porcelain', '--untracked-files=all', '--', p.file, p.converge.source]);
   const branch = git(p.root, ['symbolic-ref', '--short', '--quiet', 'HEAD']);
   return { ref: branch ?? 'HEAD', commit, dirty: changed === undefined || changed !== '' };

@@ -25,7 +25,8 @@ export async function build(o: BuildFlags): Promise<void> {
   }
   for (const r of await buildImages(opts)) {
     const origin = r.lineage.role === 'base' ? '' : ` commit ${short(r.lineage.commit)}${r.lineage.dirty ? ' (dirty)' : ''}`;
-    out(`${r.image.padEnd(60)} ${r.built ? `built in ${(r.ms / 1000).toFixed(1)} s` : 'up to date'}${origin}`);
+    const what = r.built ? `built in ${(r.ms / 1000).toFixed(1)} s` : r.sameAs ? `up to date (labelled; baked as ${r.sameAs})` : 'up to date';
+    out(`${r.image.padEnd(60)} ${what}${origin}`);
   }
 }
 
