@@ -41,7 +41,12 @@ const channel = z
     version: name.optional(),
   })
   .strict();
-const channelName = z.string().regex(/^(production|development|branch-[a-z0-9][a-z0-9._-]{0,40})$/, "must be 'production', 'development' or 'branch-NAME'");
+const CHANNEL_NAME = /^(production|development|branch-[a-z0-9][a-z0-9._-]{0,40})$/;
+const channels = z.record(z.string(), channel).superRefine((v, ctx) => {
+  for (const key of Object.keys(v)) {
+    if (!CHANNEL_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: "must be 'production', 'development' or 'branch-NAME'" });
+  }
+});
 
 const versions = z.union([
   z.array(name).min(1, 'must name at least one version'),
@@ -65,7 +70,7 @@ export const projectSchema = z
     upgrade: relPath.default('upgrade.json'),
     defects: relPath.default('defects.json'),
     /** Where each channel's images are built from (defaults: HEAD, production at the first version, development at the last). */
-    channels: z.record(channelName, channel).default({}),
+    channels: channels.default({}),
   })
   .strict();
 
