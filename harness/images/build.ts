@@ -99,6 +99,8 @@ export interface BuildOptions {
   bases?: BaseName[];
   /** Build from the project as committed at this ref, never from the working tree. */
   ref?: string;
+  /** What the lineage calls the ref (default: `ref` itself), when `ref` is a commit a pipeline pinned. */
+  refName?: string;
   /** Only these versions (default: every version of the project). */
   versions?: string[];
 }
@@ -115,7 +117,7 @@ export async function buildImages(opts: BuildOptions = {}): Promise<BuildReport[
   if (opts.ref) {
     const commit = resolveRef(home.root, opts.ref);
     p = loadProject(treeAt(home.root, commit));
-    origin = { ref: opts.ref, commit, dirty: false };
+    origin = { ref: opts.refName ?? opts.ref, commit, dirty: false };
   } else {
     origin = workingTreeOrigin(home);
   }

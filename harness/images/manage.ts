@@ -83,7 +83,7 @@ export function promote(channel: string, from: string): Promotion {
   const spec = channelSpec(channel);
   const r = readRunReport(from);
   if (r.outcome !== 'passed' || r.failed || r.flaky || r.infra) {
-    const why = r.outcome !== 'passed' ? `its outcome is ${r.outcome}${r.error ? ` (${r.error})` : ''}` : r.flaky ? `${r.flaky} unit(s) passed only on retry (flaky)` : `${r.failed} test(s) failed`;
+    const why = r.flaky ? `${r.flaky} unit(s) passed only on retry (flaky)` : r.failed ? `${r.failed} test(s) failed` : `its outcome is ${r.outcome}${r.error ? ` (${r.error})` : ''}`;
     throw new TestFailureError(`not promoting ${channel}: run ${r.run} did not pass: ${why}; fix it and promote a passing run`);
   }
   const prebuilt = (r.lineage ?? []).filter((l) => l.from === 'prebuilt' && l.role !== 'base');

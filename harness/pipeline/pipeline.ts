@@ -22,6 +22,13 @@ export interface PipelineOptions {
   keep: number;
 }
 
+/** A channel with its ref resolved once, when the pipeline starts: a commit made meanwhile changes nothing. */
+type Pinned = ChannelSpec & { commit: string };
+const pinned = (name: string): Pinned => {
+  const c = channelSpec(name);
+  return { ...c, commit: resolveRef(homeProject().root, c.ref) };
+};
+
 /** Runs stages in order, timing each; a stage that throws is that stage's error, and the pipeline goes on where it can. */
 class Pipeline {
   readonly stages: StageReport[] = [];
@@ -59,9 +66,9 @@ class Pipeline {
     return this.stages.every((s) => s.outcome === 'passed' || s.outcome === 'skipped');
   }
 
-  async build(channel: ChannelSpec): Promise<void> {
+  async build(channel: Pinned): Promise<void> {
     await this.stage(`build ${channel.name}`, async () => {
-      const reports = await buildImages({ ref: channel.ref });
+      const reports = await buildImages({ ref: channel.commit, refName: channel.ref });
       this.images.push(...reports.filter((r) => r.lineage.role !== 'base' && r.lineage.version === channel.version).map((r) => r.lineage));
       const built = reports.filter((r) => r.built).length;
       return { outcome: 'passed', exitCode: 0, detail: `${channel.ref}: ${built} built, ${reports.length - built} up to date` };
@@ -69,14 +76,14 @@ class Pipeline {
   }
 
   /** Every suite on prebuilt and base images of a channel's ref, at its version. */
-  suites(channel: ChannelSpec): Promise<StageReport> {
-    return this.stage(`suites on ${channel.name} (prebuilt and base)`, (dir) => this.run(dir, { suite: 'all', only: 'not-upgrade', from: 'both', ref: channel.ref, version: channel.version }));
+  suites(channel: Pinned): Promise<StageReport> {
+    return this.stage(`suites on ${channel.name} (prebuilt and base)`, (dir) => this.run(dir, { suite: 'all', only: 'not-upgrade', from: 'both', ref: channel.commit, version: channel.version }));
   }
 
   /** The target's upgrade suites on the source's images. */
-  upgrade(from: ChannelSpec, to: ChannelSpec, source: UpgradeSource): Promise<StageReport> {
+  upgrade(from: Pinned, to: Pinned, source: UpgradeSource): Promise<StageReport> {
     return this.stage(`upgrade ${from.name} to ${to.name}`, (dir) =>
-      this.run(dir, { suite: 'all', only: 'upgrade', from: 'prebuilt', ref: to.ref, version: to.version, upgradeSource: source }),
+      this.run(dir, { suite: 'all', only: 'upgrade', from: 'prebuilt', ref: to.commit, version: to.version, upgradeSource: source }),
     );
   }
 
@@ -88,12 +95,12 @@ class Pipeline {
   }
 
   /** The upgrade source: the channel's promoted images, or (never promoted yet) its ref's images, built now. */
-  async sourceOf(channel: ChannelSpec): Promise<UpgradeSource> {
+  async sourceOf(channel: Pinned): Promise<UpgradeSource> {
     if (channelImages(channel.name)) return { images: { kind: 'channel', channel: channel.name }, version: channel.version };
-    const commit = resolveRef(homeProject().root, channel.ref);
+    const commit = channel.commit;
     if (!(await projectImages(homeProject().name)).some((l) => l.commit === commit && l.version === channel.version)) {
       await this.stage(`build ${channel.name}`, async () => {
-        await buildImages({ ref: channel.ref, versions: [channel.version] });
+        await buildImages({ ref: commit, refName: channel.ref, versions: [channel.version] });
         return { outcome: 'passed', exitCode: 0, detail: `${channel.name} was never promoted: built from ${channel.ref}` };
       });
     }
@@ -142,8 +149,8 @@ class Pipeline {
  * and base), the upgrade from production to development, promote development if all passed, prune.
  */
 export async function nightly(o: PipelineOptions): Promise<PipelineReport> {
-  const development = channelSpec('development');
-  const production = channelSpec('production');
+  const development = pinned('development');
+  const production = pinned('production');
   const p = new Pipeline('nightly', 'development', o);
   await p.build(development);
   const suites = p.green ? await p.suites(development) : (p.skip('suites', 'the build failed'), undefined);
@@ -158,17 +165,14 @@ export async function nightly(o: PipelineOptions): Promise<PipelineReport> {
  * upgrades production → branch and branch → development; promote the branch's channel if all passed.
  */
 export async function qualifyBranch(branch: string, o: PipelineOptions): Promise<PipelineReport> {
-  const channel = channelSpec(`branch-${branch}`);
-  const development = channelSpec('development');
-  const production = channelSpec('production');
+  const channel = pinned(`branch-${branch}`);
+  const development = pinned('development');
+  const production = pinned('production');
   const p = new Pipeline('branch', branch, o);
   await p.build(channel);
   const suites = p.green ? await p.suites(channel) : (p.skip('suites', 'the build failed'), undefined);
   if (p.green) await p.upgrade(production, channel, await p.sourceOf(production));
-  if (p.green) {
-    const commit = resolveRef(homeProject().root, channel.ref);
-    await p.upgrade(channel, development, { images: { kind: 'commit', commit, ref: channel.ref }, version: channel.version });
-  }
+  if (p.green) await p.upgrade(channel, development, { images: { kind: 'commit', commit: channel.commit, ref: channel.ref }, version: channel.version });
   await p.promoteIfGreen(channel.name, suites);
   await p.prune();
   return p.finish();

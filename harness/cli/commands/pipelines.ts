@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { Option, type Command } from 'commander';
+import type { PipelineReport } from '../../pipeline/report.js';
 import { nightly, qualifyBranch, type PipelineOptions, type StageFlags } from '../../pipeline/pipeline.js';
 import { collect, durationOption, RUN_TTL, wholeNumber } from '../options.js';
 
@@ -26,14 +28,19 @@ function withRunFlags(c: Command): Command {
 
 const optionsOf = ({ results, keep, ...flags }: PipelineFlags): PipelineOptions => ({ flags, resultsRoot: results, keep });
 
+/** One line on stdout for whoever called the pipeline: the outcome and where the report is. */
+function done(r: PipelineReport): void {
+  const shown = path.relative(process.cwd(), r.dir);
+  process.stdout.write(`${r.pipeline} ${r.name} ${r.outcome} in ${(r.ms / 1000).toFixed(1)} s (exit ${r.exitCode}): ${shown.startsWith('..') ? r.dir : shown}/pipeline.html\n`);
+  process.exitCode = r.exitCode;
+}
+
 export function registerPipelines(program: Command): void {
   withRunFlags(
     program
       .command('nightly')
       .description("continuous imaging: build development's images, run every suite on prebuilt and base images, upgrade production to development, promote development if all passed, prune"),
-  ).action(async (f: PipelineFlags) => {
-    process.exitCode = (await nightly(optionsOf(f))).exitCode;
-  });
+  ).action(async (f: PipelineFlags) => done(await nightly(optionsOf(f))));
   withRunFlags(
     program
       .command('qualify')
@@ -41,6 +48,6 @@ export function registerPipelines(program: Command): void {
       .requiredOption('--branch <name>', 'the release branch (its channel is branch-NAME)'),
   ).action(async (f: PipelineFlags & { branch: string }) => {
     const { branch, ...rest } = f;
-    process.exitCode = (await qualifyBranch(branch, optionsOf(rest))).exitCode;
+    done(await qualifyBranch(branch, optionsOf(rest)));
   });
 }

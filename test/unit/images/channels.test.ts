@@ -77,7 +77,8 @@ describe('images/channels and promotion', () => {
   });
 
   for (const [what, report, why] of [
-    ['failed', { outcome: 'failed', failed: 2 }, /did not pass: its outcome is failed; fix it and promote a passing run$/],
+    ['failed', { outcome: 'failed', failed: 2 }, /did not pass: 2 test\(s\) failed; fix it and promote a passing run$/],
+    ['interrupted', { outcome: 'interrupted', error: 'interrupted' }, /did not pass: its outcome is interrupted \(interrupted\); fix it/],
     ['flaky', { flaky: 1 }, /did not pass: 1 unit\(s\) passed only on retry \(flaky\); fix it/],
     ['infra', { outcome: 'error', infra: 1, error: 'db-1: launch failed' }, /did not pass: its outcome is error \(db-1: launch failed\)/],
   ] as const) {
