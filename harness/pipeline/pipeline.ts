@@ -13,7 +13,7 @@ import { NoSuitesError, runSuites, type RunFlags, type UpgradeSource } from '../
 import { writePipelineReport, type PipelineReport, type StageReport } from './report.js';
 
 /** The run flags a pipeline passes on to each of its runs. */
-export type StageFlags = Omit<RunFlags, 'suite' | 'only' | 'from' | 'ref' | 'version' | 'channel' | 'upgradeFrom' | 'upgradeTo' | 'upgradeSource' | 'results' | 'junit' | 'json' | 'html'>;
+export type StageFlags = Omit<RunFlags, 'suite' | 'only' | 'from' | 'ref' | 'refName' | 'version' | 'channel' | 'upgradeFrom' | 'upgradeTo' | 'upgradeSource' | 'results' | 'junit' | 'json' | 'html'>;
 
 export interface PipelineOptions {
   flags: StageFlags;
@@ -77,17 +77,17 @@ class Pipeline {
 
   /** Every suite on prebuilt and base images of a channel's ref, at its version. */
   suites(channel: Pinned): Promise<StageReport> {
-    return this.stage(`suites on ${channel.name} (prebuilt and base)`, (dir) => this.run(dir, { suite: 'all', only: 'not-upgrade', from: 'both', ref: channel.commit, version: channel.version }));
+    return this.stage(`suites on ${channel.name} (prebuilt and base)`, (dir) => this.run(dir, { suite: 'all', only: 'not-upgrade', from: 'both', ref: channel.commit, refName: channel.ref, version: channel.version }));
   }
 
   /** The target's upgrade suites on the source's images. */
   upgrade(from: Pinned, to: Pinned, source: UpgradeSource): Promise<StageReport> {
     return this.stage(`upgrade ${from.name} to ${to.name}`, (dir) =>
-      this.run(dir, { suite: 'all', only: 'upgrade', from: 'prebuilt', ref: to.commit, version: to.version, upgradeSource: source }),
+      this.run(dir, { suite: 'all', only: 'upgrade', from: 'prebuilt', ref: to.commit, refName: to.ref, version: to.version, upgradeSource: source }),
     );
   }
 
-  async run(dir: string, f: Pick<RunFlags, 'suite' | 'only' | 'from' | 'ref' | 'version' | 'upgradeSource'>): Promise<Omit<StageReport, 'name' | 'ms'>> {
+  async run(dir: string, f: Pick<RunFlags, 'suite' | 'only' | 'from' | 'ref' | 'refName' | 'version' | 'upgradeSource'>): Promise<Omit<StageReport, 'name' | 'ms'>> {
     const { report, exitCode, resultsDir } = await runSuites({ ...this.o.flags, ...f, results: dir });
     const outcome = report.outcome === 'passed' && !report.flaky ? 'passed' : report.outcome === 'passed' ? 'failed' : report.outcome;
     const detail = `${report.passed} passed, ${report.failed} failed, ${report.flaky} flaky, ${report.infra} infra; makespan ${(report.makespanMs / 1000).toFixed(1)} s`;

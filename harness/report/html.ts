@@ -103,11 +103,14 @@ function timeline(r: RunReport): string {
   ].join('\n');
 }
 
+/** A unit's name, with "(from base)" for a unit whose servers were launched from the base image. */
+const unitName = (u: UnitReport) => (u.topology.endsWith('@base') ? `${u.unit} (from base)` : u.unit);
+
 const listed = (u: UnitReport) => u.outcome === 'failed' || u.outcome === 'flaky' || u.outcome === 'infra';
 
 function unitsTable(units: UnitReport[]): string {
   const rows = units.map((u) => {
-    const name = listed(u) ? `<a href="#${anchor(u.unit)}">${esc(u.unit)}</a>` : esc(u.unit);
+    const name = listed(u) ? `<a href="#${anchor(unitName(u))}">${esc(unitName(u))}</a>` : esc(unitName(u));
     const workers = [...new Set(u.attempts.map((a) => `w${a.worker}`))].join(' → ') || '—';
     const ms = u.attempts.reduce((n, a) => n + a.durationMs, 0);
     return `<tr class="unit"><td>${name}</td><td>${badge(u.outcome)}</td><td class="num">${u.attempts.length}</td><td>${esc(workers)}</td><td class="num">${esc(formatDuration(ms))}</td><td class="num">${u.expectedMs === undefined ? '—' : esc(formatDuration(u.expectedMs))}</td></tr>`;
@@ -129,7 +132,7 @@ function failures(units: UnitReport[]): string {
 
 function unitFailures(u: UnitReport): string {
   const attempts = u.attempts.filter((a) => a.outcome !== 'passed');
-  return [`<article id="${anchor(u.unit)}">`, `<h3>${esc(u.unit)} ${badge(u.outcome)}</h3>`, ...attempts.map((a) => attemptFailures(u, a)), '</article>'].join('\n');
+  return [`<article id="${anchor(unitName(u))}">`, `<h3>${esc(unitName(u))} ${badge(u.outcome)}</h3>`, ...attempts.map((a) => attemptFailures(u, a)), '</article>'].join('\n');
 }
 
 function attemptFailures(u: UnitReport, a: Attempt): string {

@@ -56,6 +56,8 @@ export interface RunFlags {
   from: From;
   /** The project as committed at this ref: its suites, topologies, configuration code and images. */
   ref?: string;
+  /** What reports call the ref, when `ref` is a commit a pipeline pinned. */
+  refName?: string;
   /** The version plain units launch at (default: the topology's). */
   version?: string;
   /** Prebuilt images from this channel. */
@@ -94,8 +96,9 @@ function chooseTree(f: RunFlags): { origin: Origin; images: ImageSource; version
   }
   const commit = resolveRef(home.root, ref);
   useTree(loadProject(treeAt(home.root, commit)));
-  const images: ImageSource = channel ? { kind: 'channel', channel: channel.name } : { kind: 'commit', commit, ref };
-  return { origin: { ref, commit, dirty: false }, images, version };
+  const name = f.refName ?? ref;
+  const images: ImageSource = channel ? { kind: 'channel', channel: channel.name } : { kind: 'commit', commit, ref: name };
+  return { origin: { ref: name, commit, dirty: false }, images, version };
 }
 
 /** Every suite expanded and compiled, every topology validated and its images resolved, before anything is created. */
