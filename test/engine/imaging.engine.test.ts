@@ -211,6 +211,20 @@ describe('engine: continuous imaging on a temporary git repository (images per r
     assert.equal(nothingLabelled(`shakedown.topology=shelf`), undefined);
   });
 
+  it('run --upgrade-from production --upgrade-to development: production\'s images, development\'s code and suites; bad refs and channels are one line, exit 2', async () => {
+    const r = await run(['--suite', 'upgrade', '--upgrade-from', 'production', '--upgrade-to', 'development']);
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    assert.deepEqual([...new Set(r.report.lineage!.map((l) => l.commit))], [commits.v1]);
+    assert.equal(r.report.origin?.commit, commits.main);
+    assert.ok(r.report.suites.flatMap((s) => s.tests).some((t) => /runs release 2/.test(t.fullTitle) && t.state === 'passed'), 'main\'s release spec did not run');
+    const badRef = await cli(['run', '--suite', 'build', '--ref', 'no-such-ref']);
+    assert.equal(badRef.code, 2);
+    assert.match(badRef.stderr, /^shakedown: --ref no-such-ref: no such branch, tag or commit in \S+; see 'git branch -a' and 'git tag'\n$/);
+    const badChannel = await cli(['run', '--suite', 'upgrade', '--upgrade-from', 'staging']);
+    assert.equal(badChannel.code, 2);
+    assert.match(badChannel.stderr, /^shakedown: channel 'staging': channels are production, development and branch-NAME\n$/);
+  });
+
   it('nightly with a failing suite: exit 1, development not promoted, and the trend shows both nights', async () => {
     const before = (JSON.parse((await cli(['images', 'history', '--json'])).stdout) as unknown[]).length;
     const r = await cli(['nightly', '--workers', '2', '--defect', 'config-world-readable']);
