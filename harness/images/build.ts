@@ -142,15 +142,18 @@ async function buildBase(base: BaseName, force?: boolean): Promise<BuildReport> 
   const tag = baseTag(base);
   const hash = recipeHash([dir], [release]);
   const started = Date.now();
-  const current = await inspectLineage(tag);
-  const built = force || current?.hash !== hash;
+  // By its own hash tag first: another Shakedown version on the same engine may have moved the plain tag to its base.
+  const own = `${tag}-${hash}`;
+  const current = [await inspectLineage(own), await inspectLineage(tag)].find((l) => l?.hash === hash);
+  const built = force || !current;
   if (built) {
     info({}, `building ${tag} (recipe ${hash})`);
     const explain = (code: number | null, tail: string) => `building ${tag} failed (exit ${code}): ${lastLines(tail, 6)}`;
     await run('bash', [path.join(dir, 'build.sh'), tag, hash, release], explain);
   }
-  await run('docker', ['tag', tag, `${tag}-${hash}`], (code, tail) => `tagging ${tag} failed (exit ${code}): ${lastLines(tail, 3)}`);
-  const lineage = (await inspectLineage(`${tag}-${hash}`))!;
+  const id = built ? tag : current!.id;
+  for (const t of [own, tag]) await run('docker', ['tag', id, t], (code, tail) => `tagging ${t} failed (exit ${code}): ${lastLines(tail, 3)}`);
+  const lineage = (await inspectLineage(own))!;
   return { image: lineage.tag, built, ms: built ? Date.now() - started : 0, lineage };
 }
 
