@@ -1,21 +1,34 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'mocha';
-import { labelled, root, shakedown } from './cli.js';
+import { finished, labelled, root, start } from './cli.js';
 
 const fixture = (f: string) => path.join(root, 'test', 'fixtures', f);
 const project = (p: string) => ['--project', fixture(path.join('projects', p))];
-const count = () => Object.values(labelled()).flat().length;
+
+/**
+ * What the CLI process `pid` created on the engine since `since` (seconds): what it left behind
+ * (containers, networks, volumes carry its pid), and any container it created, even if removed
+ * since. Scoped to that process, so other engine users running at the same time do not count.
+ */
+function createdBy(pid: number, since: number): string[] {
+  const left = Object.values(labelled(`shakedown.pid=${pid}`)).flat();
+  const events = execFileSync('docker', ['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000) + 1),
+    '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=shakedown.pid=${pid}`, '--format', '{{.Actor.Attributes.name}}'], { encoding: 'utf8' });
+  return [...left, ...events.split('\n').filter(Boolean)];
+}
 
 /** Runs the CLI and checks: the exit code, one line on stderr naming the problem, and nothing created. */
 async function rejects(args: string[], code: number, message: RegExp, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const before = count();
-  const r = await shakedown(args, env);
+  const since = Math.floor(Date.now() / 1000) - 1;
+  const child = start(args, env);
+  const r = await finished(child);
   assert.equal(r.code, code, `exit code for ${args.join(' ')}: stderr ${r.stderr}`);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, `expected one line, got: ${r.stderr}`);
   assert.match(lines[0]!, message);
-  assert.equal(count(), before, 'objects were created');
+  assert.deepEqual(createdBy(child.pid!, since), [], 'objects were created');
 }
 
 describe('engine: bad input is refused before anything is created', function () {
