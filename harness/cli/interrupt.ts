@@ -28,6 +28,12 @@ export function throwIfInterrupted(): void {
   if (signalled) throw new InterruptedError(`interrupted by ${signalled}`);
 }
 
+/** Runs every registered cleanup once: what the first signal does before the command exits 130. */
+export function runCleanups(): Promise<unknown> {
+  cleaning = Promise.allSettled([...cleanups].map((c) => c()));
+  return cleaning;
+}
+
 /** First signal: clean up, then exit 130. Second signal: exit at once (the janitor removes the rest). */
 export function installSignalHandlers(): void {
   const handle = (signal: NodeJS.Signals) => {
@@ -39,7 +45,7 @@ export function installSignalHandlers(): void {
     // Should the event loop drain with the command's work still pending, the process still exits 130, never 0.
     process.exitCode = 130;
     info({}, `${signal}: destroying what this run launched (send again to exit at once)`);
-    cleaning = Promise.allSettled([...cleanups].map((c) => c()));
+    runCleanups();
     // The command goes on to write its reports and exits 130 itself; this is the backstop.
     cleaning.then(() => setTimeout(() => process.exit(130), GRACE_MS).unref());
   };

@@ -58,7 +58,7 @@ const anchor = (unit: string) => `unit-${unit.replace(/[^A-Za-z0-9_-]+/g, '-')}`
 const fact = (term: string, value: string) => `<div><dt>${esc(term)}</dt><dd>${value}</dd></div>`;
 
 function header(r: RunReport): string {
-  const ratio = r.lowerBoundMs > 0 ? `${(r.makespanMs / r.lowerBoundMs).toFixed(2)}×` : '—';
+  const ratio = (bound: number) => (bound > 0 ? `${(r.makespanMs / bound).toFixed(2)}×` : '—');
   return [
     `<header>`,
     `<h1>shakedown run <code>${esc(r.run)}</code> ${badge(r.outcome)}</h1>`,
@@ -69,7 +69,9 @@ function header(r: RunReport): string {
     fact('Workers', String(r.workers)),
     fact('Makespan', esc(formatDuration(r.makespanMs))),
     fact('Lower bound', esc(formatDuration(r.lowerBoundMs))),
-    fact('Makespan / lower bound', esc(ratio)),
+    fact('Makespan / lower bound', esc(ratio(r.lowerBoundMs))),
+    fact('Lower bound with one launch per worker', esc(formatDuration(r.launchBoundMs ?? 0))),
+    fact('Makespan / bound with one launch', esc(ratio(r.launchBoundMs ?? 0))),
     fact('Total time', esc(formatDuration(r.totalMs))),
     fact('Topology', esc(r.topology)),
     ...(r.origin ? [fact('Configuration code', `${esc(r.origin.ref)} <code>${esc(r.origin.commit.slice(0, 12))}</code>${r.origin.dirty ? ' with uncommitted changes' : ''}`)] : []),

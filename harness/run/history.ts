@@ -2,10 +2,16 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { stateDir } from '../paths.js';
 
-/** How long each unit took in recent runs, keyed by topology and unit: what longest-first orders by. */
+type Recent = { ms: number[]; at: string };
+
+/**
+ * How long each unit took in recent runs, keyed by topology and unit: what longest-first orders
+ * by; and how long each topology took to launch: what setup-aware assignment weighs a launch by.
+ */
 export interface History {
   version: 1;
-  units: { [key: string]: { ms: number[]; at: string } };
+  units: { [key: string]: Recent };
+  launches?: { [topology: string]: Recent };
 }
 
 const KEEP = 5;
@@ -23,16 +29,34 @@ export function loadHistory(file = historyFile()): History {
   }
 }
 
-/** The median of the recent durations: one slow run does not reorder the next. */
-export function expectedMs(h: History, key: string): number | undefined {
-  const ms = [...(h.units[key]?.ms ?? [])].sort((a, b) => a - b);
+/** The lower median: one slow run does not reorder the next. */
+export function median(values: number[]): number | undefined {
+  const ms = [...values].sort((a, b) => a - b);
   return ms.length ? ms[Math.floor((ms.length - 1) / 2)] : undefined;
 }
 
+/** The median of the recent durations. */
+export function expectedMs(h: History, key: string): number | undefined {
+  return median(h.units[key]?.ms ?? []);
+}
+
+/** The median of the recent launch times of a topology. */
+export function expectedLaunchMs(h: History, topology: string): number | undefined {
+  return median(h.launches?.[topology]?.ms ?? []);
+}
+
+function remember(into: { [key: string]: Recent }, items: { key: string; ms: number }[], at: Date): { [key: string]: Recent } {
+  const out = { ...into };
+  for (const { key, ms } of items) out[key] = { ms: [...(out[key]?.ms ?? []), Math.round(ms)].slice(-KEEP), at: at.toISOString() };
+  return out;
+}
+
 export function recordDurations(h: History, durations: { key: string; ms: number }[], at = new Date()): History {
-  const units = { ...h.units };
-  for (const { key, ms } of durations) units[key] = { ms: [...(units[key]?.ms ?? []), Math.round(ms)].slice(-KEEP), at: at.toISOString() };
-  return { version: 1, units };
+  return { ...h, units: remember(h.units, durations, at) };
+}
+
+export function recordLaunches(h: History, launches: { topology: string; ms: number }[], at = new Date()): History {
+  return { ...h, launches: remember(h.launches ?? {}, launches.map((l) => ({ key: l.topology, ms: l.ms })), at) };
 }
 
 /** Written to a temporary file and renamed, so a killed run never leaves half a history. */

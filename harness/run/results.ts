@@ -67,6 +67,8 @@ export interface TimelineEvent {
   endMs: number;
   ok: boolean;
   note?: string;
+  /** Off the worker's path: a spare's launch, or a destroy the worker did not wait for. */
+  background?: boolean;
 }
 
 export interface EnvironmentReport {
@@ -107,6 +109,13 @@ export interface RunReport {
   makespanMs: number;
   /** max(longest unit, total unit time / workers): no schedule can beat it. */
   lowerBoundMs: number;
+  /**
+   * max over workers of (its first environment ready + the units it ran): this run's assignment
+   * with one unavoidable launch per worker and nothing else in the way. makespan / this is what
+   * launching (relaunches, gates, waits) cost; this / lowerBoundMs is what the first launch and
+   * the spread of work cost.
+   */
+  launchBoundMs: number;
   passed: number;
   failed: number;
   skipped: number;

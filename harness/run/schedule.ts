@@ -33,3 +33,27 @@ export function simulateMakespan(durations: number[], workers: number): number {
   }
   return Math.max(...free);
 }
+
+/** One worker's part of a run: when its first environment was ready, and how long its units ran. */
+export interface WorkerLoad {
+  readyMs: number;
+  workMs: number;
+}
+
+/**
+ * max over workers of (first environment ready + the units it ran): the run's assignment with one
+ * unavoidable launch per worker and no other launch, gate or wait in the way.
+ */
+export function launchBoundMs(loads: WorkerLoad[]): number {
+  return Math.round(Math.max(0, ...loads.map((l) => l.readyMs + l.workMs)));
+}
+
+/** Each worker's load from a run's timeline (its first launch that succeeded) and attempts (the units that ran). */
+export function workerLoads(timeline: { worker: number; kind: string; ok: boolean; endMs: number; background?: boolean }[], attempts: { worker: number; durationMs: number }[]): WorkerLoad[] {
+  const workers = [...new Set(attempts.map((a) => a.worker))];
+  return workers.flatMap((w) => {
+    const first = timeline.filter((e) => e.worker === w && e.kind === 'launch' && e.ok && !e.background).sort((a, b) => a.endMs - b.endMs)[0];
+    const workMs = attempts.filter((a) => a.worker === w).reduce((t, a) => t + a.durationMs, 0);
+    return first ? [{ readyMs: first.endMs, workMs }] : [];
+  });
+}

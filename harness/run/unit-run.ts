@@ -27,6 +27,10 @@ export interface UnitRunSetup {
   signal: AbortSignal;
   evidence?: CollectEvidence;
   onKept: (k: KeptEnvironment) => void;
+  /** Called as a unit that breaks its environment starts, or once one is found broken: start its replacement. */
+  replace?: (worker: Worker, p: PlannedUnit) => void;
+  /** How a unit runs on an environment; tests give a fake. */
+  runUnit?: typeof runUnit;
 }
 
 /** Mocha output from several workers at once is noise: results come from the runner's events. */
@@ -38,7 +42,7 @@ const anyFailed = (phases: SuiteResult[]) => phases.some((p) => p.tests.some((t)
  * Runs a unit on a worker: on its environment, or a fresh one after a failure when retries are
  * left. After each attempt the environment is checked; one that is broken (declared by the
  * suite, marked at run time, or found by the health gate) is destroyed, so the next unit on
- * this worker starts on a fresh one.
+ * this worker starts on a fresh one, launched in the background as soon as the breakage is known.
  */
 export async function runOnWorker(p: PlannedUnit, worker: Worker, s: UnitRunSetup): Promise<UnitReport> {
   const report: UnitReport = { unit: p.unit.name, suite: p.unit.suite, topology: p.topology.name, outcome: 'passed', expectedMs: p.expectedMs, attempts: [] };
@@ -65,8 +69,10 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
   const base = { attempt: n, worker: worker.id, startedAt: startedAt.toISOString(), phases: [] };
   let env: RunningEnvironment;
   try {
-    if (n > 1) await worker.discard(`attempt ${n - 1} of ${p.unit.name} failed; retried on a fresh environment`);
+    if (n > 1) worker.discard(`attempt ${n - 1} of ${p.unit.name} failed; retried on a fresh environment`);
     env = await worker.environmentFor(p.topology, p.unit.fresh);
+    // Its environment will not outlive it: the next one launches while it runs.
+    if (p.unit.breaks) s.replace?.(worker, p);
   } catch (error) {
     const outcome = exitCodeOf(error) === EXIT.interrupted || s.signal.aborted ? 'interrupted' : 'infra';
     return { ...base, durationMs: Date.now() - startedAt.getTime(), outcome, error: (error as Error).message };
@@ -75,7 +81,7 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
   s.progress.set(worker.id, 'running', `${p.unit.name}${n > 1 ? ` (attempt ${n})` : ''}`);
   const run = await s.timeline.span(
     { worker: worker.id, kind: 'unit', label: `${p.unit.name}${n > 1 ? ` #${n}` : ''}`, env: env.id },
-    () => runUnit(p.unit, env, { reporter: Silent, signal: s.signal }),
+    () => (s.runUnit ?? runUnit)(p.unit, env, { reporter: Silent, signal: s.signal }),
     (r) => !anyFailed(r.results),
   );
   const attempt: Attempt = { ...base, env: env.id, startedAt: unitStart.toISOString(), durationMs: Date.now() - unitStart.getTime(), outcome: 'passed', phases: run.results };
@@ -96,8 +102,9 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
     const kept = worker.keep(p.unit.name, s.keepOnFailureMs);
     if (kept) s.onKept(kept);
   } else if (attempt.broke) {
-    await worker.discard(`${p.unit.name} broke it: ${attempt.broke}`);
+    worker.discard(`${p.unit.name} broke it: ${attempt.broke}`);
   }
+  if (attempt.broke) s.replace?.(worker, p);
   return attempt;
 }
 

@@ -1,13 +1,15 @@
 import type PQueue from 'p-queue';
 import type { RunningEnvironment } from '../environment/environment.js';
-import { launchEnvironment } from '../environment/launch.js';
+import { launchEnvironment, type LaunchOptions } from '../environment/launch.js';
 import { saveKept } from '../environment/state.js';
 import { BadInputError, InfrastructureError, InterruptedError } from '../errors.js';
 import { info } from '../log.js';
 import type { Provider } from '../provider/provider.js';
 import type { Topology } from '../topology/schema.js';
 import type { HealthVerdict } from './health.js';
+import type { LaunchTimes } from './launch-times.js';
 import type { EnvironmentReport, KeptEnvironment } from './results.js';
+import { Spare, type Ready } from './spare.js';
 import type { ProgressSink, Timeline } from './timeline.js';
 
 /** The health gate: what holds right after launch, and whether it still holds after a unit. */
@@ -31,6 +33,11 @@ export interface WorkerSetup {
   signal: AbortSignal;
   /** Every environment id, as soon as it is chosen: an interrupt destroys them. */
   launched: Set<string>;
+  /** No spare is launched while this many environments exist (the host's room for servers). */
+  maxEnvironments: number;
+  launchTimes: LaunchTimes;
+  /** How an environment is launched; tests give a fake. */
+  launch?: (o: LaunchOptions) => Promise<RunningEnvironment>;
 }
 
 /**
@@ -46,13 +53,16 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', wake, { once: true });
   });
 
-/** One worker: holds at most one environment, keeps it while it is fit, replaces it when not. */
+/** One worker: holds one environment at a time, keeps it while it is fit, replaces it when not. */
 export class Worker {
   env?: RunningEnvironment;
   baseline?: unknown;
   /** Set when the worker could not get an environment: it takes no more units. */
   retired?: string;
   readonly environments: EnvironmentReport[] = [];
+  private spare?: Spare;
+  /** Destroys and spare drops under way: the worker does not wait for them, the end of the run does. */
+  private readonly behind = new Set<Promise<void>>();
 
   constructor(
     readonly id: number,
@@ -64,19 +74,73 @@ export class Worker {
   }
 
   topology(): string | undefined {
-    return this.env?.topology.name;
+    return this.env?.topology.name ?? this.spare?.topology.name;
+  }
+
+  /** Its environment has this topology and (for a unit that needs a `fresh` one) no unit has run on it yet. */
+  private fits(topology: string, fresh: boolean): boolean {
+    const used = (this.env?.unitWindows.length ?? 0) > 0;
+    return this.env?.topology.name === topology && !(fresh && used);
+  }
+
+  setupMs(topology: string, fresh: boolean): number | undefined {
+    if (this.fits(topology, fresh) || (this.spare?.topology.name === topology && this.spare.isReady())) return 0;
+    const launch = this.s.launchTimes.expectedMs(topology);
+    if (launch === undefined || this.spare?.topology.name !== topology) return launch;
+    return Math.max(1, launch - this.spare.elapsedMs());
+  }
+
+  /** The current environment if it fits, else its spare if it has this topology, else a fresh launch. */
+  async environmentFor(topology: Topology, fresh = false): Promise<RunningEnvironment> {
+    if (this.env && this.fits(topology.name, fresh)) return this.env;
+    if (this.env) this.discard(this.env.topology.name === topology.name ? 'replaced: the next unit needs a fresh environment' : `replaced by one of topology ${topology.name}`);
+    const spare = this.spare;
+    this.spare = undefined;
+    let ready: Ready | undefined;
+    if (spare?.topology.name === topology.name) ready = await this.adopt(spare);
+    else if (spare) this.dropSpare(spare);
+    this.env = ready?.env ?? (await this.launch(topology));
+    return this.env;
+  }
+
+  private async adopt(spare: Spare): Promise<Ready | undefined> {
+    this.s.progress.set(this.id, 'launching', `${spare.topology.name} (spare)`);
+    const ready = await spare.take();
+    if (!ready) return undefined;
+    this.baseline = ready.baseline;
+    this.environments.push(reportOf(ready.env, this.id));
+    return ready;
   }
 
   /**
-   * The current environment if it has this topology (and, for a unit that needs a `fresh` one, no
-   * unit has run on it yet), else a fresh one (the old one destroyed).
+   * Starts launching an environment for the next unit in the background, through the run's launch
+   * queue (after the launches workers wait on) and within the run's room for environments.
    */
-  async environmentFor(topology: Topology, fresh = false): Promise<RunningEnvironment> {
-    const used = (this.env?.unitWindows.length ?? 0) > 0;
-    if (this.env && this.env.topology.name === topology.name && !(fresh && used)) return this.env;
-    if (this.env) await this.discard(this.env.topology.name === topology.name ? 'replaced: the next unit needs a fresh environment' : `replaced by one of topology ${topology.name}`);
-    this.env = await this.launch(topology);
-    return this.env;
+  prepareSpare(topology: Topology): void {
+    if (this.spare || this.retired || this.s.signal.aborted || this.s.launched.size >= this.s.maxEnvironments) return;
+    this.spare = new Spare(topology, (spare) => this.launchSpare(spare), (e) => info({ run: this.s.run, worker: this.id }, `spare launch failed (${e.message.split('\n')[0]}); the next unit launches its own`));
+  }
+
+  /** Drops its spare unless a unit still to come has the spare's topology. */
+  dropSpareUnless(wanted: Set<string>): void {
+    if (!this.spare || wanted.has(this.spare.topology.name)) return;
+    this.dropSpare(this.spare);
+    this.spare = undefined;
+  }
+
+  private dropSpare(spare: Spare): void {
+    this.inBackground(spare.drop(async ({ env }) => {
+      this.environments.push(reportOf(env, this.id));
+      await this.destroy(env, 'a spare no unit needed');
+    }));
+  }
+
+  private async launchSpare(spare: Spare): Promise<Ready> {
+    const label = `spare ${spare.topology.name}`;
+    const env = await this.s.timeline.span({ worker: this.id, kind: 'launch', label, background: true }, () =>
+      this.s.launches.add(() => (spare.wanted ? this.launchOnce(spare.topology) : Promise.reject(new InterruptedError('spare no longer needed'))), { throwOnTimeout: true, priority: 0 }),
+    );
+    return { env, baseline: await this.s.gate?.baseline(env) };
   }
 
   /** Launches with retries and exponential backoff; after the last try the worker retires. */
@@ -86,7 +150,7 @@ export class Worker {
       this.s.progress.set(this.id, 'launching', `${topology.name}${attempt > 1 ? ` (try ${attempt}/${this.s.launchTries})` : ''}`);
       try {
         const env = await this.s.timeline.span({ worker: this.id, kind: 'launch', label: `launch ${topology.name}` }, () =>
-          this.s.launches.add(() => this.launchOnce(topology), { throwOnTimeout: true }),
+          this.s.launches.add(() => this.launchOnce(topology), { throwOnTimeout: true, priority: 1 }),
         );
         this.baseline = await this.s.gate?.baseline(env);
         this.environments.push(reportOf(env, this.id));
@@ -113,7 +177,8 @@ export class Worker {
       injectedFailures--;
       throw new InfrastructureError('injected launch failure (SHAKEDOWN_FAIL_LAUNCHES)');
     }
-    return launchEnvironment({
+    const started = Date.now();
+    const env = await (this.s.launch ?? launchEnvironment)({
       topology,
       provider: this.s.provider,
       run: this.s.run,
@@ -122,20 +187,41 @@ export class Worker {
       ttlMs: this.s.ttlMs,
       onId: (id) => this.s.launched.add(id),
     });
+    this.s.launchTimes.record(topology.name, Date.now() - started);
+    return env;
   }
 
-  /** Destroys the environment (if any), recording why. */
-  async discard(fate: string): Promise<void> {
+  /** Lets the environment (if any) go, recording why; it is destroyed in the background. */
+  discard(fate: string): void {
     const env = this.env;
     if (!env) return;
     this.env = undefined;
-    this.s.progress.set(this.id, 'destroying', env.id);
     const report = this.environments.find((e) => e.id === env.id);
     if (report) report.fate = fate;
+    this.inBackground(this.destroy(env, fate));
+  }
+
+  /** Destroys its environment and its spare, and waits for every destroy it started. */
+  async close(fate: string): Promise<void> {
+    this.s.progress.set(this.id, 'destroying', this.env?.id ?? '');
+    this.discard(fate);
+    if (this.spare) this.dropSpare(this.spare);
+    this.spare = undefined;
+    while (this.behind.size) await Promise.all([...this.behind]);
+  }
+
+  private inBackground(work: Promise<void>): void {
+    const tracked = work.finally(() => this.behind.delete(tracked));
+    this.behind.add(tracked);
+  }
+
+  private async destroy(env: RunningEnvironment, fate: string): Promise<void> {
+    const report = this.environments.find((e) => e.id === env.id);
     await this.s.timeline
-      .span({ worker: this.id, kind: 'destroy', label: `destroy ${env.id}`, env: env.id, note: fate }, () => env.destroy())
+      .span({ worker: this.id, kind: 'destroy', label: `destroy ${env.id}`, env: env.id, note: fate, background: true }, () => env.destroy())
       .then((d) => report && (report.timings.destroyMs = d.destroyMs))
       .catch((e: Error) => info(env.ctx, `destroy failed: ${e.message}`));
+    if (report && !report.fate) report.fate = fate;
     this.s.launched.delete(env.id);
   }
 
