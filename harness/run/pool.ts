@@ -39,8 +39,14 @@ interface Waiting<W> {
   refuse: (e: Error) => void;
 }
 
-/** After a unit, the health gate runs before its worker is free: the margin a busy worker is given. */
+/** After a unit, the health gate runs before its worker is free: the margin a busy worker is given when there is one. */
 export const GATE_ALLOWANCE_MS = 1000;
+
+export interface PoolOptions {
+  /** How long after its unit's expected end a busy worker is still waited for (its health gate). */
+  allowanceMs?: number;
+  clock?: () => number;
+}
 
 /**
  * Hands free workers to units in the run's order, each to the worker that can start it soonest.
@@ -55,11 +61,16 @@ export class Pool<W extends Member> {
   private timer?: NodeJS.Timeout;
   private closed?: Error;
 
+  private readonly allowanceMs: number;
+  private readonly clock: () => number;
+
   constructor(
     private readonly all: W[],
-    private readonly clock: () => number = Date.now,
+    o: PoolOptions = {},
   ) {
     this.free = [...all];
+    this.allowanceMs = o.allowanceMs ?? 0;
+    this.clock = o.clock ?? Date.now;
   }
 
   acquire(request: Request): Promise<W> {
@@ -124,7 +135,7 @@ export class Pool<W extends Member> {
   private busySooner(r: Request, setup: number | undefined, held: Map<W, Busy>): W | undefined {
     if (!setup || r.fresh) return undefined;
     const now = this.clock();
-    const left = (b: Busy) => b.endsAt! + GATE_ALLOWANCE_MS - now;
+    const left = (b: Busy) => b.endsAt! + this.allowanceMs - now;
     const candidates = [...this.busy].filter(([w, b]) => !held.has(w) && !w.retired && !b.request.breaks && b.endsAt !== undefined && w.topology() === r.topology);
     const fit = candidates.filter(([, b]) => left(b) > 0 && left(b) < setup).sort(([, a], [, b]) => left(a) - left(b));
     return fit[0]?.[0];
@@ -142,7 +153,7 @@ export class Pool<W extends Member> {
   /** A unit held for a busy worker stops waiting for it once that worker is overdue. */
   private recheckWhenOverdue(held: Busy[]): void {
     if (!held.length) return;
-    const first = Math.min(...held.map((b) => b.endsAt! + GATE_ALLOWANCE_MS));
+    const first = Math.min(...held.map((b) => b.endsAt! + this.allowanceMs));
     this.timer = setTimeout(() => this.dispatch(), Math.max(0, first - this.clock()) + 1);
     this.timer.unref();
   }

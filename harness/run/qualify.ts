@@ -5,7 +5,7 @@ import { info } from '../log.js';
 import type { Provider } from '../provider/provider.js';
 import { expectedMs, historyKey, loadHistory, recordDurations, recordLaunches, saveHistory, type History } from './history.js';
 import { LaunchTimes } from './launch-times.js';
-import { Pool } from './pool.js';
+import { GATE_ALLOWANCE_MS, Pool } from './pool.js';
 import type { KeptEnvironment, RunReport, UnitReport } from './results.js';
 import { assemble, boundsLine, exitOf, outcomeLine, unstarted } from './run-report.js';
 import { orderUnits, type Order } from './schedule.js';
@@ -58,7 +58,7 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
   const workers = Array.from({ length: o.workers }, (_, i) =>
     new Worker(i + 1, { ...o, launches, timeline, signal: abort.signal, launched, launchTimes, maxEnvironments: o.maxEnvironments ?? Number.POSITIVE_INFINITY }),
   );
-  const pool = new Pool(workers);
+  const pool = new Pool(workers, { allowanceMs: o.gate ? GATE_ALLOWANCE_MS : 0 });
   const unregister = onInterrupt(async () => {
     abort.abort();
     pool.close(new InterruptedError('the run was interrupted before this unit started'));

@@ -59,7 +59,7 @@ describe('run/pool', () => {
     const busy = worker(1, 'platform', 8000);
     const idle = worker(2, undefined, 8000);
     const pool = new Pool([busy, idle]);
-    assert.equal((await pool.acquire(unit('platform', { expectedMs: 50 }))).id, 1);
+    assert.equal((await pool.acquire(unit('platform', { expectedMs: 1000 }))).id, 1);
     const next = pool.acquire(unit('platform', { expectedMs: 1000 }));
     assert.equal(await settled(next), 'pending', 'the idle worker, which must launch for it, was given the unit');
     // Meanwhile the idle worker takes a unit after it.
@@ -82,7 +82,7 @@ describe('run/pool', () => {
   });
 
   it('stops waiting for a busy worker once it is overdue', async () => {
-    const pool = new Pool([worker(1, 'platform', 8000), worker(2, undefined, 8000)]);
+    const pool = new Pool([worker(1, 'platform', 8000), worker(2, undefined, 8000)], { allowanceMs: GATE_ALLOWANCE_MS });
     await pool.acquire(unit('platform', { expectedMs: 10 }));
     const started = Date.now();
     assert.equal((await pool.acquire(unit('platform'))).id, 2);

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, beforeEach, describe, it } from 'mocha';
+import { runCleanups } from '../../../harness/cli/interrupt.js';
+import { isQuiet, setLogLevel } from '../../../harness/log.js';
+import { stateDir } from '../../../harness/paths.js';
+import { historyKey, loadHistory, recordDurations, recordLaunches, saveHistory } from '../../../harness/run/history.js';
+import { qualify, type QualifyOptions } from '../../../harness/run/qualify.js';
+import type { Gate } from '../../../harness/run/worker.js';
+import { isolatedTmpdir } from '../isolated-tmpdir.js';
+import { fakeLaunch, FakeProvider, fakeRunner, topology, unit, type RunSeen } from './fake-provider.js';
+
+interface Setup {
+  units: ReturnType<typeof unit>[];
+  durations: Record<string, number>;
+  workers?: number;
+  gate?: Gate;
+  maxEnvironments?: number;
+  /** Called after each unit run, with its environment. */
+  after?: (unit: string, env: string) => void;
+}
+
+/** A run of fake units on fake environments; what ran where is in `seen`. */
+function run(provider: FakeProvider, s: Setup, seen: RunSeen[]): ReturnType<typeof qualify> {
+  const runner = fakeRunner(provider, s.durations, seen);
+  const o: QualifyOptions = {
+    units: s.units.map((u) => ({ unit: u, topology: topology() })),
+    provider,
+    run: 'rtest',
+    ttlMs: 60_000,
+    workers: s.workers ?? 1,
+    retries: 0,
+    order: 'given',
+    launchConcurrency: 2,
+    maxEnvironments: s.maxEnvironments,
+    launchTries: 1,
+    backoffMs: 10,
+    gate: s.gate,
+    progress: { set: () => undefined, unitDone: () => undefined, stop: () => undefined },
+    launch: fakeLaunch,
+    runUnit: async (u, env, opts) => {
+      const r = await runner(u, env, opts);
+      s.after?.(u.name, env.id);
+      return r;
+    },
+  };
+  return qualify(o);
+}
+
+/** Waits for a condition, polling, failing with `what` after `ms`. */
+async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('run/qualify: spares and setup-aware assignment, on a fake provider', function () {
+  this.timeout(20_000);
+  isolatedTmpdir();
+  let wasQuiet = false;
+  before(() => ((wasQuiet = isQuiet()), setLogLevel({ quiet: true })));
+  after(() => setLogLevel({ quiet: wasQuiet }));
+  beforeEach(() => rmSync(stateDir(), { recursive: true, force: true }));
+
+  it('launches a spare while a unit that breaks its environment runs, and the next unit starts on it at once', async () => {
+    const provider = new FakeProvider({ launchMs: 300, destroyMs: 200 });
+    const seen: RunSeen[] = [];
+    const { report } = await run(provider, { units: [unit('upgrade', 'upgraded in place'), unit('functional/backup-restore')], durations: { upgrade: 600, 'functional/backup-restore': 50 } }, seen);
+    const [breaker, next] = seen;
+    assert.ok(breaker && next, JSON.stringify(seen));
+    assert.notEqual(next.env, breaker.env);
+    const spare = provider.launches.find((l) => l.env === next.env)!;
+    assert.ok(spare.startMs >= breaker.startMs && spare.startMs < breaker.endMs, `the spare's launch began at ${spare.startMs} ms, outside the breaking unit (${breaker.startMs}–${breaker.endMs} ms)`);
+    assert.ok(next.startMs - breaker.endMs < 100, `the next unit started ${next.startMs - breaker.endMs} ms after the breaking one ended (a destroy takes 200, a launch 300)`);
+    assert.equal(report.environments.length, 2, 'the broken environment and the spare that replaced it');
+    assert.match(report.environments.find((e) => e.id === breaker.env)!.fate!, /^upgrade broke it: declared/);
+    assert.ok(report.timeline.some((e) => e.kind === 'launch' && e.background && e.label === 'spare small'));
+    assert.deepEqual([...provider.live.keys()], [], 'environments left');
+  });
+
+  it('launches the replacement of an environment the health gate finds broken at once, while the broken one is destroyed', async () => {
+    const provider = new FakeProvider({ launchMs: 200, destroyMs: 400 });
+    const sick = new Set<string>();
+    const gate: Gate = { baseline: async () => undefined, check: async (env) => ({ healthy: !sick.has(env.id), reasons: ['web-1: unreachable'], ms: 0 }) };
+    const seen: RunSeen[] = [];
+    const setup = { units: [unit('kill-sshd'), unit('healthy/reachable')], durations: { 'kill-sshd': 50, 'healthy/reachable': 50 }, gate, after: (u: string, env: string) => u === 'kill-sshd' && sick.add(env) };
+    const { report } = await run(provider, setup, seen);
+    const [breaker, next] = seen;
+    assert.match(report.units[0]!.attempts[0]!.broke!, /^health gate: web-1: unreachable/);
+    // Destroy then launch, one after the other, would be 600 ms.
+    assert.ok(next!.startMs - breaker!.endMs < 450, `the next unit started ${next!.startMs - breaker!.endMs} ms after the broken one ended`);
+    assert.equal(report.environments.length, 2);
+    assert.deepEqual([...provider.live.keys()], []);
+  });
+
+  it('destroys a spare as soon as no unit still to come needs it', async () => {
+    const provider = new FakeProvider({ launchMs: 200, destroyMs: 50 });
+    const seen: RunSeen[] = [];
+    // Worker 1 breaks its environment while b still waits; worker 2 finishes a first and takes b.
+    const setup = { workers: 2, units: [unit('breaker', 'on purpose'), unit('a'), unit('b')], durations: { breaker: 1000, a: 100, b: 100 } };
+    const { report } = await run(provider, setup, seen);
+    const breaker = seen.find((r) => r.unit === 'breaker')!;
+    assert.equal(seen.find((r) => r.unit === 'b')!.worker, 2);
+    const used = new Set(seen.map((r) => r.env));
+    const spares = provider.launches.filter((l) => !used.has(l.env));
+    assert.equal(spares.length, 1, `expected one spare launch: ${JSON.stringify(provider.launches)}`);
+    const destroy = provider.destroys.find((d) => d.env === spares[0]!.env)!;
+    assert.ok(destroy && destroy.startMs < breaker.endMs, `the unneeded spare was destroyed at ${destroy?.startMs} ms, not before the breaking unit ended (${breaker.endMs} ms)`);
+    assert.equal(report.environments.find((e) => e.id === spares[0]!.env)!.fate, 'a spare no unit needed');
+    assert.deepEqual([...provider.live.keys()], []);
+  });
+
+  it('gives a unit to the busy worker with a healthy environment of its topology when it is free before a launch would be done', async () => {
+    // The history: launches take 600 ms; long takes 500 (it takes 400), short-breaker 150, next 50.
+    const h = recordLaunches(recordDurations(loadHistory(), [['long', 500], ['short-breaker', 150], ['next', 50]].map(([u, ms]) => ({ key: historyKey('small', u as string), ms: ms as number }))), [{ topology: 'small', ms: 600 }]);
+    saveHistory(h);
+    const provider = new FakeProvider({ launchMs: 600, destroyMs: 50 });
+    const seen: RunSeen[] = [];
+    // Room for two environments: no spare, so worker 2 would have to relaunch for `next`.
+    const setup = { workers: 2, maxEnvironments: 2, units: [unit('long'), unit('short-breaker', 'on purpose'), unit('next')], durations: { long: 400, 'short-breaker': 150, next: 50 } };
+    const { report } = await run(provider, setup, seen);
+    const long = seen.find((r) => r.unit === 'long')!;
+    const next = seen.find((r) => r.unit === 'next')!;
+    assert.equal(next.worker, long.worker, `next ran on worker ${next.worker}, not on the worker holding the healthy environment`);
+    assert.equal(next.env, long.env);
+    assert.equal(provider.launches.length, 2, 'a worker launched again although a healthy environment was about to be free');
+    assert.equal(report.units.find((u) => u.unit === 'next')!.attempts[0]!.worker, long.worker);
+  });
+
+  it('an interrupt destroys a spare whose launch is still in flight, and nothing launches after it', async () => {
+    const provider = new FakeProvider({ launchMs: 400, destroyMs: 50 });
+    const seen: RunSeen[] = [];
+    const done = run(provider, { units: [unit('upgrade', 'upgraded in place'), unit('next')], durations: { upgrade: 5000, next: 50 } }, seen);
+    await until(() => provider.launches.length === 2, 'the spare launch to begin');
+    const spare = provider.launches[1]!;
+    assert.equal(spare.endMs, undefined, 'the spare had already landed');
+    const interruptedAt = provider.now();
+    await runCleanups();
+    const { report, exitCode } = await done;
+    assert.equal(exitCode, 130);
+    assert.equal(report.outcome, 'interrupted');
+    assert.ok(provider.destroys.some((d) => d.env === spare.env), 'the spare was not destroyed');
+    assert.equal(spare.endMs, undefined, 'the spare launch completed after the interrupt');
+    assert.ok(provider.launches.every((l) => l.startMs <= interruptedAt), 'a launch began after the interrupt');
+    assert.deepEqual([...provider.live.keys()], []);
+  });
+});
