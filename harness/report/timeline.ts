@@ -50,15 +50,19 @@ export function timelineSvg(events: TimelineEvent[], o: TimelineOptions): string
   ].join('\n');
 }
 
-function bar(e: TimelineEvent, x: (ms: number) => number, top: number): string {
+/** Work off the worker's path (a spare's launch, a destroy it did not wait for) is a thin strip under its row's bars. */
+const STRIP = 5;
+
+function bar(e: TimelineEvent, x: (ms: number) => number, row: number): string {
   const left = x(e.startMs);
   const width = Math.max(1, x(e.endMs) - left);
+  const [top, height] = e.background ? [row + BAR + 1, STRIP] : [row, BAR];
   const colour = KIND_COLOURS[e.kind];
-  const tip = [`${e.label}: ${e.kind}${e.ok ? '' : ' (failed)'}, ${formatDuration(e.endMs - e.startMs)}`, e.env && `env ${e.env}`, e.note].filter(Boolean).join('\n');
-  const chars = Math.floor((width - 6) / 6.5);
+  const tip = [`${e.label}: ${e.kind}${e.background ? ' (in the background)' : ''}${e.ok ? '' : ' (failed)'}, ${formatDuration(e.endMs - e.startMs)}`, e.env && `env ${e.env}`, e.note].filter(Boolean).join('\n');
+  const chars = e.background ? 0 : Math.floor((width - 6) / 6.5);
   const text = chars >= 4 ? `<text x="${(left + 3).toFixed(1)}" y="${top + BAR / 2 + 4}" fill="#fff" pointer-events="none">${esc(truncate(e.label, chars))}</text>` : '';
   const fill = e.ok ? colour : FAILED_COLOUR;
-  return `<g class="bar ${e.kind}${e.ok ? '' : ' failed'}"><title>${esc(tip)}</title><rect x="${left.toFixed(1)}" y="${top}" width="${width.toFixed(1)}" height="${BAR}" rx="2" fill="${fill}" stroke="${colour}" stroke-width="${e.ok ? 0 : 2}"/>${text}</g>`;
+  return `<g class="bar ${e.kind}${e.background ? ' background' : ''}${e.ok ? '' : ' failed'}"><title>${esc(tip)}</title><rect x="${left.toFixed(1)}" y="${top}" width="${width.toFixed(1)}" height="${height}" rx="2" fill="${fill}" stroke="${colour}" stroke-width="${e.ok ? 0 : 2}"/>${text}</g>`;
 }
 
 /** Ticks at a round step giving at most ten of them. */

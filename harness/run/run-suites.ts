@@ -13,7 +13,7 @@ import { resolveRef, treeAt, workingTreeOrigin, type Origin } from '../project/g
 import { homeProject, loadProject, project, useTree } from '../project/index.js';
 import { CHANNEL_NAME } from '../project/schema.js';
 import { DockerProvider } from '../provider/docker/docker-provider.js';
-import { checkInotifyRoom } from '../provider/docker/host-limits.js';
+import { checkInotifyRoom, serversRoom } from '../provider/docker/host-limits.js';
 import { resolveSuites, setSuitesDir } from '../suite/discover.js';
 import { planUnits, type Unit } from '../suite/plan.js';
 import { checkSyntax } from '../suite/syntax.js';
@@ -154,6 +154,8 @@ export async function runSuites(f: RunFlags): Promise<RunOutcome> {
     // Each worker holds one environment at a time; systemd in every server needs inotify instances.
     const widest = Math.max(...units.map((u) => planServers(u.topology).length));
     checkInotifyRoom(f.workers * widest, `--workers ${f.workers}`);
+    // Spares beyond one environment per worker launch only while the host has room for them.
+    const room = serversRoom();
     await sweep(provider);
     mkdirSync(resultsDir, { recursive: true });
     info({ run }, `${tree.origin.ref} (commit ${tree.origin.commit.slice(0, 12)}${tree.origin.dirty ? ', uncommitted changes' : ''}), ${f.from === 'base' ? 'every server from the base image' : describeSource(tree.images)}`);
@@ -167,6 +169,7 @@ export async function runSuites(f: RunFlags): Promise<RunOutcome> {
       order: f.order,
       keepOnFailureMs: f.keepOnFailureMs,
       launchConcurrency: f.launchConcurrency ?? Math.min(f.workers, 2),
+      maxEnvironments: room === undefined ? undefined : Math.max(f.workers, Math.floor(room / widest)),
       launchTries: f.launchTries,
       backoffMs: Number(process.env.SHAKEDOWN_LAUNCH_BACKOFF_MS ?? 2000),
       gate: f.gate ? runGate() : undefined,

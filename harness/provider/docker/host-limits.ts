@@ -36,6 +36,11 @@ export function checkInotifyRoom(servers: number, what: string, limit = readLimi
   );
 }
 
+/** How many servers fit under the host's inotify limit now; undefined when the limit cannot be read. */
+export function serversRoom(limit = readLimit(), inUse = inotifyInUse()): number | undefined {
+  return limit === undefined ? undefined : Math.max(0, Math.floor((limit - inUse) / INOTIFY_PER_SERVER));
+}
+
 function readLimit(): number | undefined {
   try {
     return Number(readFileSync(LIMIT_FILE, 'utf8').trim());

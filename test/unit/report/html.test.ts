@@ -28,6 +28,8 @@ describe('report/html', () => {
     assert.match(head, /<dt>Makespan<\/dt><dd>4 m 10 s<\/dd>/);
     assert.match(head, /<dt>Lower bound<\/dt><dd>3 m 20 s<\/dd>/);
     assert.match(head, /<dt>Makespan \/ lower bound<\/dt><dd>1\.25×<\/dd>/);
+    assert.match(head, /<dt>Lower bound with one launch per worker<\/dt><dd>3 m 40 s<\/dd>/);
+    assert.match(head, /<dt>Makespan \/ bound with one launch<\/dt><dd>1\.14×<\/dd>/);
     assert.match(head, /shakedown\/debian12-db:1\.4/);
   });
 
@@ -44,6 +46,12 @@ describe('report/html', () => {
     assert.match(svg, /<title>backoff &lt;launch&gt;: backoff \(failed\), 7\.7 s\ndocker: no space left on device<\/title>/);
     assert.match(svg, />0s<\/text>/);
     assert.match(svg, />4m00s<\/text>/);
+  });
+
+  it("draws work off a worker's path (a spare's launch) as a thin strip under its row, without a label", () => {
+    const spare = { worker: 1, kind: 'launch' as const, label: 'spare platform', startMs: 1000, endMs: 8000, ok: true, background: true };
+    const svg = htmlReport({ ...runReport(), timeline: [spare] });
+    assert.match(svg, /<g class="bar launch background"><title>spare platform: launch \(in the background\), 7\.0 s<\/title><rect [^>]*y="27" [^>]*height="5"[^>]*\/><\/g>/);
   });
 
   it('places bars on the time axis and rows by worker', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { lowerBoundMs, orderUnits, simulateMakespan } from '../../../harness/run/schedule.js';
+import { launchBoundMs, lowerBoundMs, orderUnits, simulateMakespan, workerLoads } from '../../../harness/run/schedule.js';
 
 const u = (name: string, expectedMs?: number) => ({ name, expectedMs });
 
@@ -27,5 +27,23 @@ describe('run/schedule', () => {
     assert.equal(fifo, 36);
     assert.equal(lpt, 24);
     assert.equal(lpt, lowerBoundMs(skewed, 2));
+  });
+
+  it('the bound with one launch is, over workers, the latest first environment ready plus the units that worker ran', () => {
+    const timeline = [
+      { worker: 1, kind: 'launch', ok: false, endMs: 2000 },
+      { worker: 1, kind: 'launch', ok: true, endMs: 9000 },
+      { worker: 1, kind: 'launch', ok: true, endMs: 40_000 },
+      { worker: 2, kind: 'launch', ok: true, endMs: 7000 },
+      { worker: 2, kind: 'launch', ok: true, endMs: 5000, background: true },
+    ];
+    const attempts = [
+      { worker: 1, durationMs: 30_000 },
+      { worker: 2, durationMs: 20_000 },
+      { worker: 2, durationMs: 25_000 },
+    ];
+    assert.deepEqual(workerLoads(timeline, attempts), [{ readyMs: 9000, workMs: 30_000 }, { readyMs: 7000, workMs: 45_000 }]);
+    assert.equal(launchBoundMs(workerLoads(timeline, attempts)), 52_000);
+    assert.equal(launchBoundMs([]), 0);
   });
 });
