@@ -63,7 +63,7 @@ if (parts.has('lifecycle')) await benchLifecycle(provider, Number(process.env.BE
 if (parts.has('workers')) {
   benchReplacement();
   benchSkew(2);
-  if (process.env.BENCH_SKIP_ALL !== '1') benchWorkers([1, 2, 4]);
+  if (process.env.BENCH_SKIP_ALL !== '1') benchWorkers((process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number), Number(process.env.BENCH_WORKER_RUNS ?? 5));
 }
 if (parts.has('imaging')) {
   await benchNoChangeBuild(3);
