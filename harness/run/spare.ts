@@ -17,6 +17,8 @@ export class Spare {
   readonly startedAt = Date.now();
   private landed?: Ready;
   private dropped = false;
+  /** Its launch failed: the worker launches as usual. */
+  failed = false;
   /** Settles with the environment, or undefined if the launch failed (the worker then launches as usual). */
   private readonly ready: Promise<Ready | undefined>;
 
@@ -27,7 +29,11 @@ export class Spare {
   ) {
     this.ready = launch(this).then(
       (r) => (this.landed = r),
-      (error: Error) => void onFailure(error),
+      (error: Error) => {
+        this.failed = true;
+        if (!this.dropped) onFailure(error);
+        return undefined;
+      },
     );
   }
 

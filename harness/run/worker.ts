@@ -1,12 +1,12 @@
 import type PQueue from 'p-queue';
 import type { RunningEnvironment } from '../environment/environment.js';
-import { launchEnvironment, type LaunchOptions } from '../environment/launch.js';
+import type { LaunchOptions } from '../environment/launch.js';
 import { saveKept } from '../environment/state.js';
-import { BadInputError, InfrastructureError, InterruptedError } from '../errors.js';
 import { info } from '../log.js';
 import type { Provider } from '../provider/provider.js';
 import type { Topology } from '../topology/schema.js';
 import type { HealthVerdict } from './health.js';
+import { Launcher } from './launcher.js';
 import type { LaunchTimes } from './launch-times.js';
 import type { EnvironmentReport, KeptEnvironment } from './results.js';
 import { Spare, type Ready } from './spare.js';
@@ -40,19 +40,6 @@ export interface WorkerSetup {
   launch?: (o: LaunchOptions) => Promise<RunningEnvironment>;
 }
 
-/**
- * Testing hook: SHAKEDOWN_FAIL_LAUNCHES=N makes the first N launch attempts of this process fail
- * as a transient engine error would, to exercise retries and the infrastructure-error path.
- */
-let injectedFailures = Number(process.env.SHAKEDOWN_FAIL_LAUNCHES ?? 0);
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const wake = () => (clearTimeout(t), resolve());
-    const t = setTimeout(() => (signal.removeEventListener('abort', wake), resolve()), ms);
-    signal.addEventListener('abort', wake, { once: true });
-  });
-
 /** One worker: holds one environment at a time, keeps it while it is fit, replaces it when not. */
 export class Worker {
   env?: RunningEnvironment;
@@ -63,11 +50,14 @@ export class Worker {
   private spare?: Spare;
   /** Destroys and spare drops under way: the worker does not wait for them, the end of the run does. */
   private readonly behind = new Set<Promise<void>>();
+  private readonly launcher: Launcher;
 
   constructor(
     readonly id: number,
     private readonly s: WorkerSetup,
-  ) {}
+  ) {
+    this.launcher = new Launcher(id, s);
+  }
 
   gateOf(): Gate | undefined {
     return this.s.gate;
@@ -84,10 +74,10 @@ export class Worker {
   }
 
   setupMs(topology: string, fresh: boolean): number | undefined {
-    if (this.fits(topology, fresh) || (this.spare?.topology.name === topology && this.spare.isReady())) return 0;
+    const spare = this.spare?.topology.name === topology && !this.spare.failed ? this.spare : undefined;
+    if (this.fits(topology, fresh) || spare?.isReady()) return 0;
     const launch = this.s.launchTimes.expectedMs(topology);
-    if (launch === undefined || this.spare?.topology.name !== topology) return launch;
-    return Math.max(1, launch - this.spare.elapsedMs());
+    return launch === undefined || !spare ? launch : Math.max(1, launch - spare.elapsedMs());
   }
 
   /** The current environment if it fits, else its spare if it has this topology, else a fresh launch. */
@@ -99,15 +89,23 @@ export class Worker {
     let ready: Ready | undefined;
     if (spare?.topology.name === topology.name) ready = await this.adopt(spare);
     else if (spare) this.dropSpare(spare);
-    this.env = ready?.env ?? (await this.launch(topology));
+    ready ??= await this.launch(topology);
+    this.env = ready.env;
+    this.baseline = ready.baseline;
     return this.env;
+  }
+
+  /** A fresh environment; a worker that cannot get one retires. */
+  private async launch(topology: Topology): Promise<Ready> {
+    const ready = await this.launcher.withRetries(topology, (why) => (this.retired = why));
+    this.environments.push(reportOf(ready.env, this.id));
+    return ready;
   }
 
   private async adopt(spare: Spare): Promise<Ready | undefined> {
     this.s.progress.set(this.id, 'launching', `${spare.topology.name} (spare)`);
     const ready = await spare.take();
     if (!ready) return undefined;
-    this.baseline = ready.baseline;
     this.environments.push(reportOf(ready.env, this.id));
     return ready;
   }
@@ -118,7 +116,7 @@ export class Worker {
    */
   prepareSpare(topology: Topology): void {
     if (this.spare || this.retired || this.s.signal.aborted || this.s.launched.size >= this.s.maxEnvironments) return;
-    this.spare = new Spare(topology, (spare) => this.launchSpare(spare), (e) => info({ run: this.s.run, worker: this.id }, `spare launch failed (${e.message.split('\n')[0]}); the next unit launches its own`));
+    this.spare = new Spare(topology, (spare) => this.launcher.spare(spare), (e) => info({ run: this.s.run, worker: this.id }, `spare launch failed (${e.message.split('\n')[0]}); the next unit launches its own`));
   }
 
   /** Drops its spare unless a unit still to come has the spare's topology. */
@@ -135,62 +133,6 @@ export class Worker {
     }));
   }
 
-  private async launchSpare(spare: Spare): Promise<Ready> {
-    const label = `spare ${spare.topology.name}`;
-    const env = await this.s.timeline.span({ worker: this.id, kind: 'launch', label, background: true }, () =>
-      this.s.launches.add(() => (spare.wanted ? this.launchOnce(spare.topology) : Promise.reject(new InterruptedError('spare no longer needed'))), { throwOnTimeout: true, priority: 0 }),
-    );
-    return { env, baseline: await this.s.gate?.baseline(env) };
-  }
-
-  /** Launches with retries and exponential backoff; after the last try the worker retires. */
-  private async launch(topology: Topology): Promise<RunningEnvironment> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.s.signal.aborted) throw new InterruptedError('interrupted before launch');
-      this.s.progress.set(this.id, 'launching', `${topology.name}${attempt > 1 ? ` (try ${attempt}/${this.s.launchTries})` : ''}`);
-      try {
-        const env = await this.s.timeline.span({ worker: this.id, kind: 'launch', label: `launch ${topology.name}` }, () =>
-          this.s.launches.add(() => this.launchOnce(topology), { throwOnTimeout: true, priority: 1 }),
-        );
-        this.baseline = await this.s.gate?.baseline(env);
-        this.environments.push(reportOf(env, this.id));
-        return env;
-      } catch (error) {
-        if (error instanceof BadInputError || this.s.signal.aborted) throw error;
-        const why = (error as Error).message.split('\n')[0]!;
-        if (attempt >= this.s.launchTries) {
-          this.retired = `no environment after ${attempt} tries: ${why}`;
-          throw new InfrastructureError(`worker ${this.id}: ${this.retired}`);
-        }
-        const wait = this.s.backoffMs * 2 ** (attempt - 1);
-        info({ run: this.s.run, worker: this.id }, `launch failed (${why}); trying again in ${wait} ms`);
-        this.s.progress.set(this.id, 'waiting', `launch try ${attempt + 1} in ${Math.round(wait / 1000)}s`);
-        await this.s.timeline.span({ worker: this.id, kind: 'backoff', label: `backoff ${wait} ms`, note: why }, () => sleep(wait, this.s.signal));
-      }
-    }
-  }
-
-  private async launchOnce(topology: Topology): Promise<RunningEnvironment> {
-    // A launch that waited in the queue past an interrupt must not start: the cleanup has already run.
-    if (this.s.signal.aborted) throw new InterruptedError('interrupted before launch');
-    if (injectedFailures > 0) {
-      injectedFailures--;
-      throw new InfrastructureError('injected launch failure (SHAKEDOWN_FAIL_LAUNCHES)');
-    }
-    const started = Date.now();
-    const env = await (this.s.launch ?? launchEnvironment)({
-      topology,
-      provider: this.s.provider,
-      run: this.s.run,
-      worker: this.id,
-      keep: false,
-      ttlMs: this.s.ttlMs,
-      onId: (id) => this.s.launched.add(id),
-    });
-    this.s.launchTimes.record(topology.name, Date.now() - started);
-    return env;
-  }
-
   /** Lets the environment (if any) go, recording why; it is destroyed in the background. */
   discard(fate: string): void {
     const env = this.env;
@@ -203,7 +145,7 @@ export class Worker {
 
   /** Destroys its environment and its spare, and waits for every destroy it started. */
   async close(fate: string): Promise<void> {
-    this.s.progress.set(this.id, 'destroying', this.env?.id ?? '');
+    if (this.env) this.s.progress.set(this.id, 'destroying', this.env.id);
     this.discard(fate);
     if (this.spare) this.dropSpare(this.spare);
     this.spare = undefined;
