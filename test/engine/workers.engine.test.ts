@@ -78,4 +78,30 @@ describe('workers: retries, launch failures, kept environments and evidence', fu
     assert.equal((await shakedown(['env', 'down', kept.env], state)).code, 0);
     assert.equal(nothingLabelled(`shakedown.env=${kept.env}`), undefined);
   });
+
+  it('a unit that declares it breaks its environment gets a spare launched while it runs, and the next unit starts on it at once', async () => {
+    const r = await fixtureRun(['--suite', 'breaks-slowly,passes', '--workers', '1', '--order', 'given', ...small], { SHAKEDOWN_HOLD_S: '15' });
+    assert.equal(r.code, 0, r.stderr.slice(-1500));
+    const bar = (name: string) => r.report.timeline.find((e) => e.kind === 'unit' && e.env === unit(r.report, name).attempts.at(-1)!.env)!;
+    const breaker = bar('breaks-slowly');
+    const next = bar('passes');
+    const spare = r.report.timeline.find((e) => e.kind === 'launch' && e.background);
+    assert.ok(spare && spare.ok && spare.startMs >= breaker.startMs && spare.endMs <= breaker.endMs, `no spare launched while the breaking unit ran: ${JSON.stringify(r.report.timeline)}`);
+    assert.ok(next.startMs - breaker.endMs < 500, `the next unit started ${next.startMs - breaker.endMs} ms after the breaking one ended`);
+    assert.notEqual(next.env, breaker.env);
+    assert.equal(r.report.environments.length, 2, 'the broken environment and the spare');
+    assert.equal(nothingLabelled(`shakedown.run=${r.report.run}`), undefined);
+  });
+
+  it('a spare no unit needs is destroyed at once, and the run leaves nothing', async () => {
+    // Worker 1 holds the breaking unit for 40 s; worker 2 takes every other unit meanwhile, so worker 1's spare is not needed.
+    const r = await fixtureRun(['--suite', 'breaks-slowly,passes,healthy', '--workers', '2', '--order', 'given', '--topology', 'test/fixtures/gate.yml'], { SHAKEDOWN_HOLD_S: '40' });
+    assert.equal(r.code, 0, r.stderr.slice(-1500));
+    const breaker = r.report.timeline.find((e) => e.kind === 'unit' && e.env === unit(r.report, 'breaks-slowly').attempts[0]!.env)!;
+    const spare = r.report.environments.find((e) => e.fate === 'a spare no unit needed');
+    assert.ok(spare, `no unneeded spare: ${JSON.stringify(r.report.environments.map((e) => [e.id, e.worker, e.fate]))}`);
+    const destroy = r.report.timeline.find((e) => e.kind === 'destroy' && e.env === spare.id)!;
+    assert.ok(destroy.startMs < breaker.endMs, `the unneeded spare was destroyed at ${destroy.startMs} ms, after the breaking unit ended (${breaker.endMs} ms)`);
+    assert.equal(nothingLabelled(`shakedown.run=${r.report.run}`), undefined);
+  });
 });
