@@ -94,6 +94,12 @@ export interface KeptEnvironment {
 /** The topology name a unit launched from the base image runs under: `NAME@base`. */
 export const fromBase = (topology: string) => `${topology}@base`;
 export const launchedFromBase = (topology: string) => topology.endsWith('@base');
+/**
+ * The topology name an upgrade unit launched at another version or on other images runs under,
+ * `NAME@VERSION`: environments are matched to units by topology name, and one at the upgrade's
+ * source version must never be handed to a plain unit, nor a plain one to the upgrade.
+ */
+export const atVersion = (topology: string, version: string) => `${topology}@${version}`;
 
 /** An image a run launched servers from, with its ancestry. */
 export interface ImageUse extends Lineage {

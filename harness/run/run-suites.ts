@@ -21,7 +21,7 @@ import { defaultTopology, loadTopology } from '../topology/load.js';
 import type { Topology } from '../topology/schema.js';
 import { qualify } from './qualify.js';
 import { writeReports } from './reports.js';
-import { fromBase, type ImageUse, type RunReport } from './results.js';
+import { atVersion, fromBase, type ImageUse, type RunReport } from './results.js';
 import type { Order } from './schedule.js';
 import { consoleProgress, runEvidence, runGate } from './wiring.js';
 
@@ -123,6 +123,7 @@ async function planAll(f: RunFlags, images: ImageSource, version: string | undef
     for (const from of froms) {
       const topology: Topology = { ...loaded, version: unitVersion, from, images: maps.get(key), upgradeTo: unit.upgrade ? (version ?? versions.at(-1)) : undefined };
       if (from === 'base') topology.name = fromBase(loaded.name);
+      else if (unit.upgrade && (upgrade || unitVersion !== (version ?? loaded.version))) topology.name = atVersion(loaded.name, unitVersion);
       else checkMap(topology.images, Object.values(loaded.roles).map((r) => r.image), unitVersion, source, loaded.base);
       planned.push({ unit, topology });
     }
