@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { awsSettingsSchema } from '../provider/aws/settings.js';
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lower-case letters, digits and dashes');
 const relPath = z.string().regex(/^[^/\0][^\0]*$/, 'must be a path relative to the project file');
@@ -50,6 +51,10 @@ export const projectSchema = z
     suites: relPath.default('suites'),
     upgrade: relPath.default('upgrade.json'),
     defects: relPath.default('defects.json'),
+    /** Where environments run unless `--provider` says otherwise. */
+    provider: z.enum(['docker', 'aws']).default('docker'),
+    /** Region, instance types, SSH CIDR, VPC and backend for `--provider aws`. */
+    aws: awsSettingsSchema.optional(),
   })
   .strict();
 
