@@ -16,11 +16,11 @@ fi
 
 # 2. The pulumi CLI, built from Go modules when none is on PATH: pkg/v3's go.mod has replace
 # directives, so `go install` refuses it; a wrapper module that requires it builds it instead.
-bin="$cache/pulumi/$PULUMI_VERSION/pulumi"
+bin="$cache/pulumi/$PULUMI_VERSION/bin/pulumi"
 if ! command -v pulumi >/dev/null 2>&1 && [ ! -x "$bin" ]; then
   command -v go >/dev/null 2>&1 || { say "go is needed to build the pulumi CLI: install Go 1.22 or later"; exit 1; }
   src="$cache/pulumi/$PULUMI_VERSION/src"
-  mkdir -p "$src"
+  mkdir -p "$src" "$(dirname "$bin")"
   say "building the pulumi CLI $PULUMI_VERSION from Go modules (about 7 minutes, once)"
   start=$(date +%s)
   cat > "$src/go.mod" <<MOD
