@@ -21,14 +21,14 @@ const CONFIGURATION: [RegExp, string][] = [
   [/^Invalid(Vpc|Subnet)ID\./, "the configured VPC or subnet does not exist in this region: fix aws.vpcId and aws.subnetId, or drop both for a VPC per environment"],
 ];
 
-/** Error codes that are AWS's side: capacity, quotas, throttling that outlasted the retries. */
+/** Error codes that are AWS's side: capacity, throttling that outlasted the retries, quotas (checked in this order). */
 const INFRASTRUCTURE: [RegExp, string][] = [
   [/^(InsufficientInstanceCapacity|InsufficientCapacity|InsufficientHostCapacity|InsufficientAddressCapacity)$/,
     'AWS has no capacity for this now: try again later, or another instance type in aws.instanceTypes'],
-  [/LimitExceeded$|^MaxSpotInstanceCountExceeded$|^ResourceLimitExceeded$/,
-    'an account quota is reached: run fewer --workers, run the janitor, or raise the quota in Service Quotas'],
   [/^(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException)$/,
     'AWS throttled the calls beyond the retries: lower --launch-concurrency and try again'],
+  [/LimitExceeded$|^MaxSpotInstanceCountExceeded$|^ResourceLimitExceeded$/,
+    'an account quota is reached: run fewer --workers, run the janitor, or raise the quota in Service Quotas'],
 ];
 
 /** The one place where EC2's errors enter: each becomes a one-line error of ours naming the facts and the next step. */
