@@ -55,7 +55,7 @@ describe('provider/aws/classify', () => {
     const text = `error: 1 error occurred:\n  * creating EC2 Instance: operation error EC2: RunInstances, https response error StatusCode: 400, RequestID: 1f2e, api error InvalidAMIID.NotFound: The image id '[ami-0dead]' does not exist\n`;
     const e = classifyPulumiError('bring the stack up', 'e-1', new Error(text));
     assert.ok(e instanceof BadInputError);
-    assert.match(e.message, /^cannot bring the stack up: InvalidAMIID\.NotFound: The image id '\[ami-0dead\]' does not exist; bake it/);
+    assert.match(e.message, /^cannot bring the stack up: InvalidAMIID\.NotFound: The image id '\[ami-0dead\]' does not exist; no such AMI in this region: bake it/);
   });
 
   it('turns a missing plugin or an unknown engine failure into one infrastructure line', () => {
