@@ -36,6 +36,8 @@ export class EnvStacks {
   private async workspaceOptions(stack: string) {
     const workDir = path.join(this.workRoot, stack);
     mkdirSync(workDir, { recursive: true });
+    // A file backend's folder must exist before the CLI opens it.
+    if (this.backend.startsWith('file://')) mkdirSync(new URL(this.backend).pathname, { recursive: true });
     return {
       workDir,
       pulumiCommand: await pulumiCommand(),
