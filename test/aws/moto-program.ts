@@ -13,7 +13,7 @@ const { MotoInstance } = createRequire(import.meta.url)(path.join(packageRoot, '
  * The test-only stand-in for the stack program: each server one instance on moto, made by a
  * Pulumi dynamic resource (the AWS plugin cannot be had here), tagged and output as the real one.
  */
-export function motoProgram(plan: StackPlan, o: { delayMs?: number } = {}): () => Promise<{ servers: pulumi.Output<Record<string, ServerOutputs>> }> {
+export function motoProgram(plan: StackPlan, o: { hold?: { server: string; ms: number } } = {}): () => Promise<{ servers: pulumi.Output<Record<string, ServerOutputs>> }> {
   return async () => {
     const made = plan.servers.map((s) => {
       const i = new MotoInstance(`${s.spec.name}-instance`, {
@@ -22,7 +22,7 @@ export function motoProgram(plan: StackPlan, o: { delayMs?: number } = {}): () =
         ami: s.ami,
         instanceType: s.instanceType,
         tags: serverTags(plan.owner, s.spec),
-        delayMs: o.delayMs ?? 0,
+        holdMs: o.hold?.server === s.spec.name ? o.hold.ms : 0,
       });
       const outputs = pulumi.all([i.instanceId, i.privateIp]).apply(([instanceId, privateIp]): ServerOutputs => ({
         instanceId, privateIp, ...(s.spec.publish.length && { publicIp: privateIp }), volumeIds: [],

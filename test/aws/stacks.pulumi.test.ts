@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DescribeImagesCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { after, before, describe, it } from 'mocha';
+import { InfrastructureError } from '../../harness/errors.js';
+import { sweep } from '../../harness/janitor/janitor.js';
+import { packageRoot } from '../../harness/paths.js';
+import { AwsProvider } from '../../harness/provider/aws/aws-provider.js';
+import { ec2Client } from '../../harness/provider/aws/ec2.js';
+import type { StackPlan } from '../../harness/provider/aws/program.js';
+import { awsSettingsSchema } from '../../harness/provider/aws/settings.js';
+import { EnvStacks } from '../../harness/provider/aws/stacks.js';
+import { LABEL, ownerLabels, type Owner } from '../../harness/provider/labels.js';
+import { dynamicProviderOnPath } from './engine.js';
+import { motoProgram } from './moto-program.js';
+import { startMoto, type Moto } from './moto.js';
+
+/** Instances on moto of one environment, by state. */
+async function instancesOf(ec2: EC2Client, env: string): Promise<{ id: string; state: string }[]> {
+  const r = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${LABEL.env}`, Values: [env] }] }));
+  return (r.Reservations ?? []).flatMap((x) => x.Instances ?? []).map((i) => ({ id: i.InstanceId!, state: i.State!.Name! }));
+}
+const running = async (ec2: EC2Client, env: string) => (await instancesOf(ec2, env)).filter((i) => i.state === 'running');
+
+function lockFiles(dir: string): string[] {
+  const locks = path.join(dir, 'backend', '.pulumi', 'locks');
+  if (!existsSync(locks)) return [];
+  return readdirSync(locks, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+}
+
+async function until(what: string, ok: () => Promise<boolean>, withinMs = 90_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('provider/aws stacks on the Pulumi engine, instances on moto', function () {
+  this.timeout(240_000);
+  let moto: Moto;
+  let dir: string;
+  let restorePath: () => void;
+  let stacks: EnvStacks;
+  let provider: AwsProvider;
+  let ec2: EC2Client;
+  let ami: string;
+  const settings = () => awsSettingsSchema.parse({ region: 'eu-west-1', sshCidr: '198.51.100.7/32', backend: `file://${dir}/backend` });
+  const spec = (name: string, publish: number[] = []) => ({ name, role: name.replace(/-\d+$/, ''), image: 'img', publish, volumes: [] });
+
+  before(async () => {
+    moto = await startMoto();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'aws-engine-'));
+    restorePath = dynamicProviderOnPath();
+    stacks = new EnvStacks(`file://${dir}/backend`, path.join(dir, 'work'));
+    ec2 = ec2Client(settings());
+    provider = new AwsProvider(settings(), { ec2, stacks, hostKeyWaitMs: 300, pollMs: 100 });
+    const { Images = [] } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+    ami = Images[0]!.ImageId!;
+  });
+  after(async () => {
+    restorePath?.();
+    await moto?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const plan = (env: string, worker: number): StackPlan => {
+    const owner: Owner = { run: 'r-eng', env, worker, topology: 't', keep: false, expires: new Date(Date.now() + 3_600_000) };
+    return {
+      owner, authorizedKey: 'ssh-ed25519 AAAA', settings: settings(), endpoint: moto.endpoint,
+      servers: [{ spec: spec('gate-1', [22]), ami, instanceType: 't3.micro' }, { spec: spec('app-1'), ami, instanceType: 't3.micro' }],
+    };
+  };
+  const up = (env: string, worker: number) => {
+    const p = plan(env, worker);
+    return stacks.up(env, ownerLabels(p.owner), motoProgram(p), {}) as Promise<{ servers: Record<string, { instanceId: string; privateIp: string }> }>;
+  };
+
+  it('brings up one stack per worker side by side, each labelled with its worker', async () => {
+    const [a, b] = await Promise.all([up('e-w0', 0), up('e-w1', 1)]);
+    const ids = [a, b].flatMap((o) => Object.values(o.servers).map((s) => s.instanceId));
+    assert.equal(new Set(ids).size, 4);
+    assert.equal((await running(ec2, 'e-w0')).length, 2);
+    assert.equal((await running(ec2, 'e-w1')).length, 2);
+    const listed = Object.fromEntries((await stacks.list()).map((s) => [s.name, s.labels]));
+    assert.deepEqual(Object.keys(listed).sort(), ['e-w0', 'e-w1']);
+    assert.equal(listed['e-w0']![LABEL.worker], '0');
+    assert.equal(listed['e-w1']![LABEL.worker], '1');
+    assert.equal(listed['e-w1']![LABEL.pid], String(process.pid));
+    assert.deepEqual(lockFiles(dir), []);
+  });
+
+  it('reads addresses and consoles from the stack outputs, reboots with RebootInstances, and names the instance whose console shows no key', async () => {
+    const out = (await stacks.outputs('e-w0')) as { servers: Record<string, { instanceId: string; privateIp: string }> };
+    const fresh = new AwsProvider(settings(), { ec2, stacks, hostKeyWaitMs: 300, pollMs: 100 });
+    assert.deepEqual(await fresh.address('e-w0', spec('gate-1', [22])), { host: out.servers['gate-1']!.privateIp, port: 22 });
+    assert.deepEqual(await fresh.address('e-w0', spec('app-1')), { host: out.servers['app-1']!.privateIp, port: 22 });
+    await fresh.reboot('e-w0', 'app-1');
+    assert.equal((await running(ec2, 'e-w0')).length, 2);
+    // moto's console is a fixed boot log with no host-key block.
+    assert.equal(await fresh.consoleBoots('e-w0', 'app-1'), 0);
+    const id = out.servers['app-1']!.instanceId;
+    await assert.rejects(fresh.hostKey('e-w0', 'app-1'), (e: Error) => e instanceof InfrastructureError && e.message.includes(`instance ${id} showed no SSH host key on its console within 0 s`));
+    await assert.rejects(fresh.reboot('e-w0', 'nope-1'), /no server 'nope-1' in its stack outputs/);
+  });
+
+  it('after kill -9 in the middle of an up, the janitor leaves no stack, no lock and no instance of it, and nothing of the live stacks', async () => {
+    const killed = plan('e-killed', 2);
+    const child = spawn(process.execPath, [path.join(packageRoot, 'dist', 'test', 'aws', 'up-child.js'), `file://${dir}/backend`, path.join(dir, 'work'), JSON.stringify(killed), 'app-1'], {
+      detached: true, stdio: 'ignore', env: process.env,
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    // gate-1 recorded, app-1 made on moto but held open: its create is pending in the state.
+    await until('both instances of the killed run on moto', async () => (await running(ec2, 'e-killed')).length === 2);
+    assert.ok(lockFiles(dir).some((f) => f.includes('e-killed')), 'the update holds its lock');
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    assert.equal(await stacks.exists('e-killed'), true);
+
+    const r = await sweep(provider);
+    const removed = r.removed.map((x) => `${x.kind} ${x.labels[LABEL.env]}`);
+    assert.ok(removed.includes('stack e-killed'), removed.join(', '));
+    assert.equal(removed.filter((x) => x === 'instance e-killed').length, 2);
+    assert.ok(removed.every((x) => x.endsWith('e-killed')), `only the killed run goes: ${removed.join(', ')}`);
+    assert.deepEqual((await stacks.list()).map((s) => s.name).sort(), ['e-w0', 'e-w1']);
+    assert.deepEqual(lockFiles(dir).filter((f) => f.includes('e-killed')), []);
+    assert.deepEqual(await running(ec2, 'e-killed'), []);
+    assert.equal((await running(ec2, 'e-w0')).length, 2);
+    assert.equal((await running(ec2, 'e-w1')).length, 2);
+  });
+
+  it('destroys each environment: its stack removed, its instances terminated', async () => {
+    await Promise.all([provider.destroy('e-w0'), provider.destroy('e-w1')]);
+    assert.deepEqual(await stacks.list(), []);
+    for (const env of ['e-w0', 'e-w1']) {
+      const left = await instancesOf(ec2, env);
+      assert.equal(left.length, 2);
+      assert.deepEqual(left.map((i) => i.state), ['terminated', 'terminated']);
+    }
+    assert.deepEqual(readdirSync(path.join(dir, 'work')).filter((d) => d.startsWith('e-')), []);
+  });
+});
