@@ -10,7 +10,7 @@ PULUMI_VERSION=3.248.0
 # 1. moto, in its own venv unless one on PATH already serves.
 if ! command -v moto_server >/dev/null 2>&1 && [ ! -x "$cache/moto/bin/moto_server" ]; then
   say "installing moto into $cache/moto"
-  python3 -m venv "$cache/moto"
+  python3 -m venv "$cache/moto" 2>/dev/null || { apt-get install -y -qq python3-venv >/dev/null && python3 -m venv "$cache/moto"; }
   "$cache/moto/bin/pip" install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
 fi
 
@@ -18,7 +18,7 @@ fi
 # directives, so `go install` refuses it; a wrapper module that requires it builds it instead.
 bin="$cache/pulumi/$PULUMI_VERSION/bin/pulumi"
 if ! command -v pulumi >/dev/null 2>&1 && [ ! -x "$bin" ]; then
-  command -v go >/dev/null 2>&1 || { say "go is needed to build the pulumi CLI: install Go 1.22 or later"; exit 1; }
+  command -v go >/dev/null 2>&1 || { say "go is needed to build the pulumi CLI: install Go 1.25 or later (go.dev/dl), or put a pulumi $PULUMI_VERSION on PATH"; exit 1; }
   src="$cache/pulumi/$PULUMI_VERSION/src"
   mkdir -p "$src" "$(dirname "$bin")"
   say "building the pulumi CLI $PULUMI_VERSION from Go modules (about 7 minutes, once)"

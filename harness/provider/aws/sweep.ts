@@ -90,7 +90,8 @@ export async function removeFromEc2(ec2: EC2Client, leftovers: Leftover[]): Prom
   await each('network-interface', 'delete network interface', (l) => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: l.id })));
   await each('image', 'deregister image', (l) => deregisterImage(ec2, l.id));
   await each('snapshot', 'delete snapshot', (l) => ec2.send(new DeleteSnapshotCommand({ SnapshotId: l.id })));
-  await each('key-pair', 'delete key pair', (l) => ec2.send(new DeleteKeyPairCommand({ KeyPairId: l.id })));
+  // By name: every EC2 (and moto) accepts it; the id only where the name is unknown.
+  await each('key-pair', 'delete key pair', (l) => ec2.send(new DeleteKeyPairCommand(l.detail?.name ? { KeyName: l.detail.name } : { KeyPairId: l.id })));
   await removeSecurityGroups(ec2, of('security-group').map((l) => l.id));
   await each('route-table', 'delete route table', async (l) => {
     for (const assoc of Object.values(l.detail ?? {})) await ec2.send(new DisassociateRouteTableCommand({ AssociationId: assoc }));
