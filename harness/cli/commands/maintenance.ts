@@ -6,7 +6,7 @@ import { packageRoot } from '../../paths.js';
 import { buildImages } from '../../images/build.js';
 import { baseNamed } from '../../project/index.js';
 import { sweep } from '../../janitor/janitor.js';
-import { DockerProvider } from '../../provider/docker/docker-provider.js';
+import { chooseProvider, providerOption } from '../../provider/choose.js';
 
 async function build(o: { force?: boolean; base?: string }): Promise<void> {
   for (const r of await buildImages({ force: o.force, bases: o.base ? [baseNamed(o.base)] : undefined })) {
@@ -42,8 +42,9 @@ export function registerJanitor(program: Command): void {
     .description("remove everything whose run is over or whose expiry has passed; leave live runs alone")
     .option('--dry-run', 'only say what would be removed')
     .option('--json', 'print JSON')
-    .action(async (o: { dryRun?: boolean; json?: boolean }) => {
-      const r = await sweep(new DockerProvider(), { dryRun: o.dryRun });
+    .addOption(providerOption())
+    .action(async (o: { dryRun?: boolean; json?: boolean; provider?: string }) => {
+      const r = await sweep(chooseProvider(o.provider), { dryRun: o.dryRun });
       if (o.json) return void process.stdout.write(JSON.stringify({ removed: r.removed.map(brief), kept: r.kept.map(brief) }) + '\n');
       for (const x of r.removed) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${x.kind} ${x.name}: ${x.reason}\n`);
       for (const x of r.kept) process.stdout.write(`left ${x.kind} ${x.name}: ${x.reason}\n`);

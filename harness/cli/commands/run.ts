@@ -5,7 +5,9 @@ import { newRunId } from '../../environment/ids.js';
 import { catalog } from '../../images/catalog.js';
 import { sweep } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
-import { DockerProvider } from '../../provider/docker/docker-provider.js';
+import { admitCost } from '../../provider/aws/cost.js';
+import { AwsProvider } from '../../provider/aws/aws-provider.js';
+import { chooseProvider, providerOption } from '../../provider/choose.js';
 import { checkInotifyRoom } from '../../provider/docker/host-limits.js';
 import { planServers } from '../../environment/launch.js';
 import { qualify } from '../../run/qualify.js';
@@ -38,6 +40,8 @@ interface RunFlags {
   gate: boolean;
   launchConcurrency?: number;
   launchTries: number;
+  provider?: string;
+  maxInstances: number;
 }
 
 /** Every suite expanded and compiled, every topology validated, before anything is created. */
@@ -48,6 +52,11 @@ function planAll(f: RunFlags): { unit: ReturnType<typeof planUnits>[number]; top
   const units = resolveSuites(f.suite).flatMap(planUnits);
   checkSyntax([...new Set(units.flatMap((u) => u.steps.flatMap((s) => (s.kind === 'specs' ? s.files : []))))]);
   return units.map((unit) => ({ unit, topology: topologyOf(unit.topology ?? f.topology ?? defaultTopology()) }));
+}
+
+/** The servers of the widest topology the run needs: what each worker may hold at once. */
+function widestOf(units: { topology: Topology }[]) {
+  return units.map((u) => planServers(u.topology)).reduce((a, b) => (b.length > a.length ? b : a));
 }
 
 function printKept(r: RunReport): void {
@@ -77,18 +86,22 @@ export function registerRun(program: Command): void {
     .option('--json <file>', 'also write JSON results here')
     .option('--html <file>', 'also write the HTML summary here')
     .addOption(durationOption('--ttl <duration>', 'objects expire after this even if the run is killed', RUN_TTL))
+    .addOption(providerOption())
+    .option('--max-instances <n>', 'on AWS: refuse a run that could have more instances at once', wholeNumber('--max-instances', 1, 1000), 20)
     .action(async (f: RunFlags) => {
       const keepOnFailureMs = f.keepOnFailure === true ? parseDuration(KEPT_TTL) : f.keepOnFailure;
       const units = planAll(f);
       const run = newRunId();
       const resultsDir = path.resolve(f.results ?? path.join('shakedown-results', run));
-      const provider = new DockerProvider();
+      const provider = chooseProvider(f.provider);
+      // On AWS, what the run may create and cost is shown, and bounded, before any call to AWS.
+      if (provider instanceof AwsProvider) admitCost(provider.settings, widestOf(units), f.workers, f.maxInstances);
       // Every image of every topology is checked before the first container: a missing one creates nothing.
       const images = [...new Set(units.flatMap((u) => planServers(u.topology).map((s) => s.image)))];
       await provider.preflight(images);
       // Each worker holds one environment at a time; systemd in every server needs inotify instances.
       const widest = Math.max(...units.map((u) => planServers(u.topology).length));
-      checkInotifyRoom(f.workers * widest, `--workers ${f.workers}`);
+      if (provider.name === 'docker') checkInotifyRoom(f.workers * widest, `--workers ${f.workers}`);
       await sweep(provider);
       mkdirSync(resultsDir, { recursive: true });
       const { report, exitCode } = await qualify({

@@ -1,4 +1,8 @@
+import { BadInputError } from '../../errors.js';
+import { info } from '../../log.js';
+import type { ServerSpec } from '../provider.js';
 import type { PlannedServer } from './program.js';
+import { instanceTypeOf, type AwsSettings } from './settings.js';
 
 /**
  * AWS's published on-demand prices, US East (N. Virginia), Linux, USD per hour; other regions
@@ -45,4 +49,19 @@ export function costPreview(servers: Pick<PlannedServer, 'spec' | 'instanceType'
       : `cost: about $${usdPerHour.toFixed(3)} per hour at AWS's published on-demand prices (US East)`,
   ];
   return { instances, byType, volumes, volumeGiB: volumes * volumeSize, publicAddresses, usdPerHour, lines };
+}
+
+/**
+ * Prints what a run may create at once on AWS and what it costs, and refuses it, before anything
+ * is created, when its instances exceed the bound.
+ */
+export function admitCost(settings: AwsSettings, widest: ServerSpec[], workers: number, maxInstances: number): CostPreview {
+  const preview = costPreview(widest.map((spec) => ({ spec, instanceType: instanceTypeOf(settings, spec.role) })), workers, settings.volumeSize);
+  for (const line of preview.lines) info({}, line);
+  if (preview.instances > maxInstances) {
+    throw new BadInputError(
+      `--workers ${workers} could run ${preview.instances} instances at once (${widest.length} servers each), over --max-instances ${maxInstances}: run fewer workers or raise --max-instances`,
+    );
+  }
+  return preview;
 }

@@ -103,22 +103,34 @@ export class EnvStacks {
   }
 
   async exists(stack: string): Promise<boolean> {
-    const { stacks } = await this.names();
-    return stacks.some((s) => s.name === stack);
+    return (await this.names()).some((s) => s.name === stack);
   }
 
-  private async names() {
-    const ws = await call('open the backend', '(all)', async () => LocalWorkspace.create(await this.workspaceOptions('_list')));
-    return { ws, stacks: await call('list stacks', '(all)', () => ws.listStacks({ all: false })) };
+  /** Runs `fn` in a work folder of its own, removed after: listings may run side by side. */
+  private async listing<T>(fn: (ws: pulumi.automation.LocalWorkspace) => Promise<T>): Promise<T> {
+    const dir = `_list-${process.pid}-${++this.listings}`;
+    try {
+      const ws = await call('open the backend', '(all)', async () => LocalWorkspace.create(await this.workspaceOptions(dir)));
+      return await fn(ws);
+    } finally {
+      this.forgetWork(dir);
+    }
+  }
+  private listings = 0;
+
+  private names() {
+    return this.listing((ws) => call('list stacks', '(all)', () => ws.listStacks({ all: false })));
   }
 
   /** Every stack in the backend with its owner labels (none when it was never labelled). */
   async list(): Promise<{ name: string; labels: Record<string, string> }[]> {
-    const { ws, stacks } = await this.names();
-    return Promise.all(stacks.map(async (s) => {
-      const tags = await call('read stack tags', s.name, () => ws.listTags(s.name));
-      return { name: s.name, labels: parseOwnerTag(tags[OWNER_TAG]) };
-    }));
+    return this.listing(async (ws) => {
+      const stacks = await call('list stacks', '(all)', () => ws.listStacks({ all: false }));
+      return Promise.all(stacks.map(async (s) => {
+        const tags = await call('read stack tags', s.name, () => ws.listTags(s.name));
+        return { name: s.name, labels: parseOwnerTag(tags[OWNER_TAG]) };
+      }));
+    });
   }
 
   forgetWork(stack: string): void {

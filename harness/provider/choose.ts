@@ -1,0 +1,32 @@
+import { Option } from 'commander';
+import { BadInputError } from '../errors.js';
+import { project, PROJECT_FILE } from '../project/index.js';
+import { AwsProvider } from './aws/aws-provider.js';
+import { DockerProvider } from './docker/docker-provider.js';
+import type { Provider } from './provider.js';
+
+export const PROVIDERS = ['docker', 'aws'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** `--provider`, for every command that creates or removes servers. */
+export function providerOption(): Option {
+  return new Option('--provider <name>', "where servers run (default: the project file's provider, else docker)").choices(PROVIDERS);
+}
+
+/** The flag, else the project file's choice, else Docker (the janitor may run outside any project). */
+export function providerName(flag?: string): ProviderName {
+  if (flag) return flag as ProviderName;
+  try {
+    return project().provider;
+  } catch (error) {
+    if (error instanceof BadInputError && error.message.startsWith(`no ${PROJECT_FILE} in`)) return 'docker';
+    throw error;
+  }
+}
+
+export function chooseProvider(flag?: string): Provider {
+  if (providerName(flag) === 'docker') return new DockerProvider();
+  const p = project();
+  if (!p.aws) throw new BadInputError(`--provider aws: ${p.file} has no aws: section; add at least aws: { region: eu-west-1, sshCidr: <your address>/32 } (see README 'Running on AWS')`);
+  return new AwsProvider(p.aws);
+}
