@@ -41,7 +41,7 @@ describe('cli: --provider aws', function () {
     const r = shakedown(['--project', p, 'run', '--suite', 'build', '--provider', 'aws', '--workers', '8']);
     assert.equal(r.code, 2, r.stderr);
     const lines = r.stderr.trimEnd().split('\n');
-    assert.equal(lines[0], 'at most 8 environment(s) at once: 24 instances (8 × t3.micro, 16 × t3.small), 0 EBS volume(s) of 8 GiB, 8 public address(es)');
+    assert.equal(lines[0], 'at most 8 environment(s) at once: 24 instances (8 × t3.micro, 16 × t3.small) with 8 GiB roots, 0 EBS volume(s) of 8 GiB, 8 public address(es)');
     assert.match(lines[1]!, /^cost: about \$0\.\d{3} per hour at AWS's published on-demand prices/);
     assert.equal(lines[2], 'shakedown: --workers 8 could run 24 instances at once (3 servers each), over --max-instances 20: run fewer workers or raise --max-instances');
     assert.equal(lines.length, 3);

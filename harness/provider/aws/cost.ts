@@ -18,6 +18,8 @@ export const ON_DEMAND_USD_PER_HOUR: Record<string, number> = {
 /** gp3 at $0.08 per GiB-month, and a public IPv4 address at $0.005 per hour. */
 export const GP3_USD_PER_GIB_HOUR = 0.08 / 730;
 export const PUBLIC_IPV4_USD_PER_HOUR = 0.005;
+/** Each instance's root volume, as Debian's official AMIs make it. */
+export const ROOT_GIB = 8;
 
 export interface CostPreview {
   instances: number;
@@ -32,6 +34,7 @@ export interface CostPreview {
 
 /** What `environments` copies of these servers create, and what they cost per hour at on-demand prices. */
 export function costPreview(servers: Pick<PlannedServer, 'spec' | 'instanceType'>[], environments: number, volumeSize: number): CostPreview {
+  const instances = servers.length * environments;
   const byType: Record<string, number> = {};
   for (const s of servers) byType[s.instanceType] = (byType[s.instanceType] ?? 0) + environments;
   const volumes = servers.reduce((n, s) => n + s.spec.volumes.length, 0) * environments;
@@ -39,11 +42,10 @@ export function costPreview(servers: Pick<PlannedServer, 'spec' | 'instanceType'
   const priced = Object.entries(byType).map(([t, n]) => (ON_DEMAND_USD_PER_HOUR[t] === undefined ? undefined : ON_DEMAND_USD_PER_HOUR[t]! * n));
   const usdPerHour = priced.includes(undefined)
     ? undefined
-    : priced.reduce((a: number, b) => a + b!, 0) + volumes * volumeSize * GP3_USD_PER_GIB_HOUR + publicAddresses * PUBLIC_IPV4_USD_PER_HOUR;
-  const instances = servers.length * environments;
+    : priced.reduce((a: number, b) => a + b!, 0) + (volumes * volumeSize + instances * ROOT_GIB) * GP3_USD_PER_GIB_HOUR + publicAddresses * PUBLIC_IPV4_USD_PER_HOUR;
   const types = Object.entries(byType).map(([t, n]) => `${n} × ${t}`).join(', ');
   const lines = [
-    `at most ${environments} environment(s) at once: ${instances} instances (${types}), ${volumes} EBS volume(s) of ${volumeSize} GiB, ${publicAddresses} public address(es)`,
+    `at most ${environments} environment(s) at once: ${instances} instances (${types}) with ${ROOT_GIB} GiB roots, ${volumes} EBS volume(s) of ${volumeSize} GiB, ${publicAddresses} public address(es)`,
     usdPerHour === undefined
       ? `cost: no published price listed here for ${Object.keys(byType).filter((t) => ON_DEMAND_USD_PER_HOUR[t] === undefined).join(', ')}`
       : `cost: about $${usdPerHour.toFixed(3)} per hour at AWS's published on-demand prices (US East)`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { costPreview, GP3_USD_PER_GIB_HOUR, ON_DEMAND_USD_PER_HOUR, PUBLIC_IPV4_USD_PER_HOUR } from '../../../../harness/provider/aws/cost.js';
+import { costPreview, GP3_USD_PER_GIB_HOUR, ON_DEMAND_USD_PER_HOUR, PUBLIC_IPV4_USD_PER_HOUR, ROOT_GIB } from '../../../../harness/provider/aws/cost.js';
 
 const s = (name: string, instanceType: string, o: { publish?: number[]; volumes?: number } = {}) => ({
   instanceType,
@@ -15,9 +15,9 @@ describe('provider/aws/cost', () => {
     assert.deepEqual(p.byType, { 't3.micro': 2, 't3.small': 4, 'm6i.large': 2 });
     assert.equal(p.volumes, 2);
     assert.equal(p.publicAddresses, 2);
-    const expected = 2 * ON_DEMAND_USD_PER_HOUR['t3.micro']! + 4 * ON_DEMAND_USD_PER_HOUR['t3.small']! + 2 * ON_DEMAND_USD_PER_HOUR['m6i.large']! + 16 * GP3_USD_PER_GIB_HOUR + 2 * PUBLIC_IPV4_USD_PER_HOUR;
+    const expected = 2 * ON_DEMAND_USD_PER_HOUR['t3.micro']! + 4 * ON_DEMAND_USD_PER_HOUR['t3.small']! + 2 * ON_DEMAND_USD_PER_HOUR['m6i.large']! + (16 + 8 * ROOT_GIB) * GP3_USD_PER_GIB_HOUR + 2 * PUBLIC_IPV4_USD_PER_HOUR;
     assert.ok(Math.abs(p.usdPerHour! - expected) < 1e-9);
-    assert.match(p.lines[0]!, /^at most 2 environment\(s\) at once: 8 instances \(2 × t3\.micro, 4 × t3\.small, 2 × m6i\.large\), 2 EBS volume\(s\) of 8 GiB, 2 public address\(es\)$/);
+    assert.match(p.lines[0]!, /^at most 2 environment\(s\) at once: 8 instances \(2 × t3\.micro, 4 × t3\.small, 2 × m6i\.large\) with 8 GiB roots, 2 EBS volume\(s\) of 8 GiB, 2 public address\(es\)$/);
     assert.match(p.lines[1]!, /^cost: about \$0\.\d{3} per hour at AWS's published on-demand prices/);
   });
 
