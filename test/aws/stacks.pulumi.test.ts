@@ -3,12 +3,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeImagesCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { CreateImageCommand, CreateTagsCommand, DescribeImagesCommand, DescribeInstancesCommand, RunInstancesCommand, TerminateInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { after, before, describe, it } from 'mocha';
-import { InfrastructureError } from '../../harness/errors.js';
+import { BadInputError, InfrastructureError } from '../../harness/errors.js';
 import { packageRoot } from '../../harness/paths.js';
 import { AwsProvider } from '../../harness/provider/aws/aws-provider.js';
 import { ec2Client } from '../../harness/provider/aws/ec2.js';
+import { IMAGE_TAG } from '../../harness/provider/aws/images.js';
 import type { StackPlan } from '../../harness/provider/aws/program.js';
 import { awsSettingsSchema } from '../../harness/provider/aws/settings.js';
 import { EnvStacks } from '../../harness/provider/aws/stacks.js';
@@ -153,6 +154,34 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
     assert.deepEqual(await running(ec2, 'e-killed'), []);
     assert.equal((await running(ec2, 'e-w0')).length, 2);
     assert.equal((await running(ec2, 'e-w1')).length, 2);
+  });
+
+  it('launches through the provider: AMI by image tag and instance type per role; a console with no host key fails naming the instance; destroy leaves nothing', async () => {
+    const baked = async (image: string) => {
+      const from = (await ec2.send(new RunInstancesCommand({ ImageId: ami, InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 }))).Instances![0]!.InstanceId!;
+      const id = (await ec2.send(new CreateImageCommand({ InstanceId: from, Name: `${image}-${Math.random()}` }))).ImageId!;
+      await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: IMAGE_TAG, Value: image }] }));
+      await ec2.send(new TerminateInstancesCommand({ InstanceIds: [from] }));
+      return id;
+    };
+    const [gateAmi, appAmi] = [await baked('shop/gate:current'), await baked('shop/app:current')];
+    const own = awsSettingsSchema.parse({ ...settings(), instanceTypes: { app: 't3.small' } });
+    const p = new AwsProvider(own, { ec2, stacks, program: (pl) => motoProgram(pl), hostKeyWaitMs: 300, pollMs: 100 });
+    const owner: Owner = { run: 'r-eng', env: 'e-launch', worker: 3, topology: 't', keep: false, expires: new Date(Date.now() + 3_600_000) };
+    const servers = [{ ...spec('gate-1', [22]), image: 'shop/gate:current' }, { ...spec('app-1'), image: 'shop/app:current' }];
+    const request = { owner, servers, authorizedKey: 'ssh-ed25519 AAAA', ctx: { env: 'e-launch' } };
+
+    await assert.rejects(p.launch({ ...request, owner: { ...owner, env: 'e-noami' }, servers: [{ ...spec('gate-1', [22]), image: 'shop/gate:next' }] }), (e: Error) =>
+      e instanceof BadInputError && /tagged shakedown\.image=shop\/gate:next/.test(e.message));
+    assert.equal(await stacks.exists('e-noami'), false, 'a missing AMI creates no stack');
+
+    await assert.rejects(p.launch(request), (e: Error) => e instanceof InfrastructureError && /^(gate|app)-1: instance i-\w+ showed no SSH host key on its console/.test(e.message));
+    const made = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${LABEL.env}`, Values: ['e-launch'] }] }))).Reservations!.flatMap((r) => r.Instances!);
+    const byServer = Object.fromEntries(made.map((i) => [i.Tags!.find((t) => t.Key === LABEL.server)!.Value!, [i.ImageId, i.InstanceType]]));
+    assert.deepEqual(byServer, { 'gate-1': [gateAmi, 't3.micro'], 'app-1': [appAmi, 't3.small'] });
+    await p.destroy('e-launch');
+    assert.equal(await stacks.exists('e-launch'), false);
+    assert.deepEqual(await running(ec2, 'e-launch'), []);
   });
 
   it('destroys each environment: its stack removed, its instances terminated', async () => {

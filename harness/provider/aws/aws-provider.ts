@@ -1,5 +1,6 @@
 import { GetConsoleOutputCommand, RebootInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { BadInputError, InfrastructureError } from '../../errors.js';
+import { Creations } from '../docker/creations.js';
 import { info, type LogContext } from '../../log.js';
 import type { HostKey } from '../../ssh/keys.js';
 import { LABEL, ownerLabels } from '../labels.js';
@@ -19,9 +20,13 @@ const HOST_KEY_WAIT_MS = 10 * 60_000;
 const CONSOLE_POLL_MS = 5_000;
 const INSTANCE_TYPE = 'aws:ec2/instance:Instance';
 
+type StackProgram = (plan: StackPlan) => () => Promise<Record<string, unknown>>;
+
 export interface AwsProviderOptions {
   ec2?: EC2Client;
   stacks?: EnvStacks;
+  /** The stack program: `stackProgram` (resources from @pulumi/aws) unless a test brings its own. */
+  program?: StackProgram;
   /** How long a console may show no host key before the launch fails naming the instance. */
   hostKeyWaitMs?: number;
   pollMs?: number;
@@ -36,12 +41,16 @@ export class AwsProvider implements Provider {
   private readonly outputs = new Map<string, StackOutputs>();
   private readonly hostKeyWaitMs: number;
   private readonly pollMs: number;
+  private readonly program: StackProgram;
+  /** A destroy waits for the environment's update in flight (an interrupt mid-launch), then nothing new starts. */
+  private readonly creations = new Creations();
 
   constructor(readonly settings: AwsSettings, o: AwsProviderOptions = {}) {
     this.ec2 = o.ec2 ?? ec2Client(settings);
     this.stacks = o.stacks ?? new EnvStacks(settings.backend ?? defaultBackend());
     this.hostKeyWaitMs = o.hostKeyWaitMs ?? HOST_KEY_WAIT_MS;
     this.pollMs = o.pollMs ?? CONSOLE_POLL_MS;
+    this.program = o.program ?? stackProgram;
   }
 
   /** Every image has a baked AMI in the region: a missing one is reported before any stack exists. */
@@ -71,7 +80,8 @@ export class AwsProvider implements Provider {
   private async up(plan: StackPlan, ctx: LogContext, replace: string[] = []): Promise<void> {
     const env = plan.owner.env;
     const started = Date.now();
-    const out = (await this.stacks.up(env, ownerLabels(plan.owner), stackProgram(plan), ctx, replace)) as StackOutputs;
+    this.creations.guard(env);
+    const out = (await this.creations.track(env, this.stacks.up(env, ownerLabels(plan.owner), this.program(plan), ctx, replace))) as StackOutputs;
     this.outputs.set(env, out);
     info(ctx, `stack ${env} up in ${Date.now() - started} ms (${Object.keys(out.servers).length} instances)`);
   }
@@ -143,6 +153,7 @@ export class AwsProvider implements Provider {
 
   /** Destroys the stack, then sweeps EC2 for anything of the environment the state did not hold. */
   async destroy(env: string): Promise<void> {
+    await this.creations.doom(env);
     await this.stacks.destroy(env, async () => undefined, { env });
     this.outputs.delete(env);
     this.requests.delete(env);
