@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { BadInputError } from '../errors.js';
 import { project, PROJECT_FILE } from '../project/index.js';
-import { AwsProvider } from './aws/aws-provider.js';
+import type { AwsSettings } from './aws/settings.js';
 import { DockerProvider } from './docker/docker-provider.js';
 import type { Provider } from './provider.js';
 
@@ -24,9 +24,17 @@ export function providerName(flag?: string): ProviderName {
   }
 }
 
-export function chooseProvider(flag?: string): Provider {
-  if (providerName(flag) === 'docker') return new DockerProvider();
+/** The project's aws: section, which `--provider aws` needs. */
+export function awsSettings(): AwsSettings {
   const p = project();
   if (!p.aws) throw new BadInputError(`--provider aws: ${p.file} has no aws: section; add at least aws: { region: eu-west-1, sshCidr: <your address>/32 } (see README 'Running on AWS')`);
-  return new AwsProvider(p.aws);
+  return p.aws;
+}
+
+/** The provider; AWS's (Pulumi and the AWS SDK, seconds to load) is loaded only when chosen. */
+export async function chooseProvider(flag?: string): Promise<Provider> {
+  if (providerName(flag) === 'docker') return new DockerProvider();
+  const settings = awsSettings();
+  const { AwsProvider } = await import('./aws/aws-provider.js');
+  return new AwsProvider(settings);
 }

@@ -29,7 +29,7 @@ export function registerEnv(program: Command): void {
     .addOption(providerOption())
     .action(async (o: { topology?: string; base?: string; defect: string[]; ttl: number; json?: boolean; provider?: string }) => {
       const topology = loadTopology(o.topology ?? defaultTopology(), catalog(), o.defect, o.base);
-      const provider = chooseProvider(o.provider);
+      const provider = await chooseProvider(o.provider);
       await sweep(provider);
       let id: string | undefined;
       const off = onInterrupt(async () => id && provider.destroy(id));
@@ -52,7 +52,7 @@ export function registerEnv(program: Command): void {
     .option('--json', 'print JSON')
     .addOption(providerOption())
     .action(async (o: { json?: boolean; provider?: string }) => {
-      const leftovers = await chooseProvider(o.provider).leftovers();
+      const leftovers = await (await chooseProvider(o.provider)).leftovers();
       const kept = new Set(listKept());
       const envs = new Map<string, { id: string; run: string; topology: string; expires: string; keep: boolean; servers: string[]; reachable: boolean }>();
       for (const l of leftovers) {
@@ -76,7 +76,7 @@ export function registerEnv(program: Command): void {
     .option('--all', 'destroy every Shakedown environment on the engine')
     .addOption(providerOption())
     .action(async (id: string | undefined, o: { all?: boolean; provider?: string }) => {
-      const provider = chooseProvider(o.provider);
+      const provider = await chooseProvider(o.provider);
       for (const x of await envsToDestroy(id, !!o.all, () => provider.leftovers())) {
         await provider.destroy(x);
         forgetKept(x);

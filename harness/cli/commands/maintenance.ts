@@ -44,7 +44,7 @@ export function registerJanitor(program: Command): void {
     .option('--json', 'print JSON')
     .addOption(providerOption())
     .action(async (o: { dryRun?: boolean; json?: boolean; provider?: string }) => {
-      const r = await sweep(chooseProvider(o.provider), { dryRun: o.dryRun });
+      const r = await sweep(await chooseProvider(o.provider), { dryRun: o.dryRun });
       if (o.json) return void process.stdout.write(JSON.stringify({ removed: r.removed.map(brief), kept: r.kept.map(brief) }) + '\n');
       for (const x of r.removed) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${x.kind} ${x.name}: ${x.reason}\n`);
       for (const x of r.kept) process.stdout.write(`left ${x.kind} ${x.name}: ${x.reason}\n`);

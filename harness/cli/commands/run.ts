@@ -6,8 +6,7 @@ import { catalog } from '../../images/catalog.js';
 import { sweep } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
 import { admitCost } from '../../provider/aws/cost.js';
-import { AwsProvider } from '../../provider/aws/aws-provider.js';
-import { chooseProvider, providerOption } from '../../provider/choose.js';
+import { awsSettings, chooseProvider, providerOption } from '../../provider/choose.js';
 import { checkInotifyRoom } from '../../provider/docker/host-limits.js';
 import { planServers } from '../../environment/launch.js';
 import { qualify } from '../../run/qualify.js';
@@ -93,9 +92,9 @@ export function registerRun(program: Command): void {
       const units = planAll(f);
       const run = newRunId();
       const resultsDir = path.resolve(f.results ?? path.join('shakedown-results', run));
-      const provider = chooseProvider(f.provider);
+      const provider = await chooseProvider(f.provider);
       // On AWS, what the run may create and cost is shown, and bounded, before any call to AWS.
-      if (provider instanceof AwsProvider) admitCost(provider.settings, widestOf(units), f.workers, f.maxInstances);
+      if (provider.name === 'aws') admitCost(awsSettings(), widestOf(units), f.workers, f.maxInstances);
       // Every image of every topology is checked before the first container: a missing one creates nothing.
       const images = [...new Set(units.flatMap((u) => planServers(u.topology).map((s) => s.image)))];
       await provider.preflight(images);

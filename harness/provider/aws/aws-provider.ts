@@ -136,7 +136,9 @@ export class AwsProvider implements Provider {
 
   /** Replaces the instance from its AMI (`up` with `replace`); its interface and volumes carry over. */
   async relaunch(env: string, request: LaunchRequest, spec: ServerSpec): Promise<LaunchedServer> {
-    const all = (await this.planOf(env, request)) ?? request;
+    const all = this.planOf(env, request);
+    // With only the one server, the program would remove every other server of the environment.
+    if (!all) throw new InfrastructureError(`cannot relaunch ${spec.name}: environment ${env} was not launched by this process, which alone knows its whole plan`);
     await this.preflight(all.servers.map((s) => s.image));
     await this.up(this.plan(all), request.ctx, [this.stacks.urn(env, INSTANCE_TYPE, resourceName.instance(spec.name))]);
     return { spec, address: await this.address(env, spec), hostKey: await this.hostKey(env, spec.name) };
@@ -144,7 +146,7 @@ export class AwsProvider implements Provider {
 
   private readonly requests = new Map<string, LaunchRequest>();
   /** A relaunch re-runs the whole program, so it needs every server of the environment, not just the one. */
-  private async planOf(env: string, request: LaunchRequest): Promise<LaunchRequest | undefined> {
+  private planOf(env: string, request: LaunchRequest): LaunchRequest | undefined {
     const known = this.requests.get(env);
     if (!known) return undefined;
     const servers = known.servers.map((s) => request.servers.find((r) => r.name === s.name) ?? s);
