@@ -5,6 +5,7 @@ import { DockerProvider } from '../harness/provider/docker/docker-provider.js';
 import { loadTopology } from '../harness/topology/load.js';
 import { benchAwsStacks } from './aws-stacks.js';
 import { benchLifecycle } from './lifecycle.js';
+import { benchBaseVersusPrebuilt, benchNightly, benchNoChangeBuild, benchOneRoleChange } from './imaging.js';
 import { benchReplacement, benchSkew, benchWorkers } from './workers.js';
 import { rawLaunch } from './raw-testcontainers.js';
 import { emit, summarize } from './stats.js';
@@ -22,8 +23,8 @@ const ready: number[] = [];
 const sshReady: number[] = [];
 const destroy: number[] = [];
 let perCommand: number[] = [];
-/** BENCH_PARTS=env,raw,lifecycle,workers (the default: all) picks the figures to measure; aws only when named. */
-const parts = new Set((process.env.BENCH_PARTS ?? 'env,raw,lifecycle,workers').split(','));
+/** BENCH_PARTS=env,raw,lifecycle,workers,imaging,base,nightly (the default: all) picks the figures to measure; aws only when named. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'env,raw,lifecycle,workers,imaging,base,nightly').split(','));
 for (let i = 0; i < RUNS && parts.has('env'); i++) {
   const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000 });
   ready.push(env.timings.readyMs);
@@ -66,4 +67,10 @@ if (parts.has('workers')) {
   benchSkew(2);
   if (process.env.BENCH_SKIP_ALL !== '1') benchWorkers([1, 2, 4]);
 }
+if (parts.has('imaging')) {
+  await benchNoChangeBuild(3);
+  await benchOneRoleChange('roles/bastion/tasks/main.yml');
+}
+if (parts.has('base')) await benchBaseVersusPrebuilt(provider, topology, Number(process.env.BENCH_BASE_RUNS ?? 2));
+if (parts.has('nightly')) benchNightly();
 process.exit(0);

@@ -8,6 +8,7 @@ export type { Action, Record } from './suite/actions.js';
 export type { RunningEnvironment, EnvironmentRecord } from './environment/environment.js';
 export type { Server, CommandResult, FileInfo } from './environment/server.js';
 export { converge, type ConvergeOptions, type ConvergeResult } from './environment/converge.js';
+export { upgradeTarget } from './environment/upgrade-target.js';
 export { project, defects, defectsFor, type Project, type Version, type Defect } from './project/index.js';
 export type { Topology } from './topology/schema.js';
 export { info, type LogContext } from './log.js';

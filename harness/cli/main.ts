@@ -5,8 +5,10 @@ import { chooseProject, PROJECT_FILE } from '../project/index.js';
 import { cleanupDone, installSignalHandlers, interrupted } from './interrupt.js';
 import { registerEnv } from './commands/env.js';
 import { registerInit } from './commands/init.js';
-import { registerImages, registerJanitor, registerSetup } from './commands/maintenance.js';
+import { registerImages } from './commands/images.js';
+import { registerJanitor, registerSetup } from './commands/maintenance.js';
 import { registerRun } from './commands/run.js';
+import { registerPipelines } from './commands/pipelines.js';
 
 /** The whole CLI, every command registered; parsing errors are thrown, not exited on. */
 export function program(): Command {
@@ -26,6 +28,7 @@ export function program(): Command {
   registerImages(p);
   registerEnv(p);
   registerRun(p);
+  registerPipelines(p);
   registerJanitor(p);
   p.commands.forEach(function exitOverride(c: Command) {
     c.exitOverride();

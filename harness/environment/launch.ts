@@ -1,4 +1,4 @@
-import { roleTag } from '../images/catalog.js';
+import { baseTag, roleTag } from '../images/catalog.js';
 import { defectsFor } from '../project/index.js';
 import { info, type LogContext } from '../log.js';
 import type { Owner } from '../provider/labels.js';
@@ -29,7 +29,8 @@ export interface LaunchOptions {
 export function planServers(topology: Topology): ServerSpec[] {
   return serverNames(topology).map(({ name, role }) => {
     const spec = topology.roles[role]!;
-    return { name, role, image: roleTag(spec.image, topology.version, topology.base), volumes: spec.volumes, publish: spec.publish };
+    const image = topology.from === 'base' ? baseTag(topology.base) : (topology.images?.[`${spec.image}:${topology.version}`] ?? roleTag(spec.image, topology.version, topology.base));
+    return { name, role, image, volumes: spec.volumes, publish: spec.publish };
   });
 }
 
@@ -68,7 +69,7 @@ export async function launchEnvironment(o: LaunchOptions): Promise<RunningEnviro
     const sshReadyMs = clock.total();
     await Promise.all(servers.map(waitSettled));
     const settleMs = clock.lap();
-    await convergeDefects(servers, o.topology);
+    await (o.topology.from === 'base' ? convergeAllFromBase(servers, o.topology, ctx) : convergeDefects(servers, o.topology));
     const convergeMs = clock.lap();
     const timings: Timings = { preflightMs, launchMs, sshMs, settleMs, convergeMs, sshReadyMs, readyMs: clock.total() };
     info(ctx, `ready in ${timings.readyMs} ms (${servers.length} servers)`);
@@ -94,6 +95,27 @@ function recordOf(owner: Owner, o: LaunchOptions, launched: LaunchedServer[]): E
     bastion: o.topology.bastion,
     servers: launched.map((l) => ({ name: l.spec.name, role: l.spec.role, image: l.spec.image, address: l.address, hostKey: l.hostKey })),
   };
+}
+
+/**
+ * A server launched from the base image becomes its role at launch, over SSH as a live server is
+ * converged: the tool's packages, the configuration code, the converge command (defects included).
+ */
+export async function convergeFromBase(server: Server, topology: Topology, version = topology.version): Promise<void> {
+  const role = topology.roles[server.role]!.image;
+  await converge(server, { version, defects: defectsFor(topology.defects, role, version), role, install: true });
+}
+
+/**
+ * Every server converged from the base image at once. A server whose converge needs a peer that is
+ * still converging (a replica copying its primary, say) fails the first time; like a configuration
+ * agent's next run, it gets one more converge once the others are done.
+ */
+async function convergeAllFromBase(servers: Server[], topology: Topology, ctx: LogContext): Promise<void> {
+  const first = await Promise.allSettled(servers.map((s) => convergeFromBase(s, topology)));
+  const again = servers.filter((_, i) => first[i]!.status === 'rejected');
+  for (const s of again) info({ ...ctx, server: s.name }, `converging again after the others: ${(first[servers.indexOf(s)] as PromiseRejectedResult).reason?.message ?? ''}`);
+  await Promise.all(again.map((s) => convergeFromBase(s, topology)));
 }
 
 /** Known defects are provisioned onto the roles they affect by converging those servers live. */

@@ -1,6 +1,6 @@
 import { InfrastructureError, ShakedownError, TransportError } from '../errors.js';
 import { info } from '../log.js';
-import { planServers } from './launch.js';
+import { convergeFromBase, planServers } from './launch.js';
 import { connectServers, reconnectServer, waitSettled } from './connect.js';
 import type { RunningEnvironment } from './environment.js';
 import type { Server } from './server.js';
@@ -63,6 +63,8 @@ export async function relaunchServer(env: RunningEnvironment, name: string): Pro
   record.hostKey = launched.hostKey;
   record.address = launched.address;
   await comeBack(env, name, () => true, 'the relaunched server');
+  // From the base image, a server is its role only once converged, as an instance relaunched with a converging user data.
+  if (env.topology.from === 'base') await convergeFromBase(env.server(name), env.topology, env.record.version);
   info({ ...env.ctx, server: name }, `relaunched in ${Date.now() - started} ms`);
   return { server: name, how: 'relaunch', ms: Date.now() - started };
 }

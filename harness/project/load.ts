@@ -22,13 +22,15 @@ export interface Project {
   roles: string[];
   /** The first is production, the default version of a topology. */
   versions: Version[];
-  converge: { source: string; packages: string[]; command: string; changes?: Changes };
+  converge: { source: string; packages: string[]; command: string; changes?: Changes; role_dir?: string };
   stacks: string;
   suites: string;
   upgrade: string;
   defects: string;
   provider: 'docker' | 'aws';
   aws?: AwsSettings;
+  /** As written in the project file; `channelSpec` fills in the defaults. */
+  channels: Record<string, { ref: string; version?: string }>;
 }
 
 /** The nearest folder from `start` upward that holds a project file. */
@@ -54,6 +56,11 @@ export function loadProject(dir: string): Project {
   const versions = Array.isArray(p.versions)
     ? p.versions.map((name) => ({ name, vars: {} }))
     : Object.entries(p.versions).map(([name, vars]) => ({ name, vars: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])) }));
+  for (const [c, spec] of Object.entries(p.channels)) {
+    if (spec.version && !versions.some((v) => v.name === spec.version)) {
+      throw new BadInputError(`${shown}: channels.${c}.version: '${spec.version}' is not one of versions (${versions.map((v) => v.name).join(', ')})`);
+    }
+  }
   return {
     root,
     file,
@@ -68,5 +75,6 @@ export function loadProject(dir: string): Project {
     defects: at(p.defects),
     provider: p.provider,
     aws: p.aws,
+    channels: p.channels,
   };
 }

@@ -27,8 +27,27 @@ const converge = z
     /** Run as root in the uploaded folder, with SHAKEDOWN_ROLE, _VERSION, _DEFECTS and _BAKING set. */
     command: nonBlank,
     changes: changes.optional(),
+    /**
+     * A folder pattern with {role}, such as roles/{role}: files under another role's folder do not
+     * count towards a role image's recipe, so a change there rebuilds that role only.
+     */
+    role_dir: z.string().regex(/^[^/\0][^\0]*\{role\}[^\0]*$/, 'must be a relative path containing {role}, such as roles/{role}').optional(),
   })
   .strict();
+
+/** An image set's origin: a git ref of the project's repository and the version its converge gets. */
+const channel = z
+  .object({
+    ref: z.string().regex(/^[^\s-][^\s]*$/, 'must be a git ref: a branch, a tag or a commit').default('HEAD'),
+    version: name.optional(),
+  })
+  .strict();
+const CHANNEL_NAME = /^(production|development|branch-[a-z0-9][a-z0-9._-]{0,40})$/;
+const channels = z.record(z.string(), channel).superRefine((v, ctx) => {
+  for (const key of Object.keys(v)) {
+    if (!CHANNEL_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: "must be 'production', 'development' or 'branch-NAME'" });
+  }
+});
 
 const versions = z.union([
   z.array(name).min(1, 'must name at least one version'),
@@ -55,6 +74,8 @@ export const projectSchema = z
     provider: z.enum(['docker', 'aws']).default('docker'),
     /** Region, instance types, SSH CIDR, VPC and backend for `--provider aws`. */
     aws: awsSettingsSchema.optional(),
+    /** Where each channel's images are built from (defaults: HEAD, production at the first version, development at the last). */
+    channels: channels.default({}),
   })
   .strict();
 

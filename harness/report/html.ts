@@ -1,4 +1,4 @@
-import type { Attempt, EnvironmentReport, Evidence, RunReport, UnitReport } from '../run/results.js';
+import type { ImageUse, Attempt, EnvironmentReport, Evidence, RunReport, UnitReport } from '../run/results.js';
 import { formatDuration } from './duration.js';
 import { esc } from './escape.js';
 import { phaseName } from './phase-name.js';
@@ -72,10 +72,22 @@ function header(r: RunReport): string {
     fact('Makespan / lower bound', esc(ratio)),
     fact('Total time', esc(formatDuration(r.totalMs))),
     fact('Topology', esc(r.topology)),
-    fact('Images', r.images.map((i) => `<code>${esc(i)}</code>`).join('<br>') || '—'),
+    ...(r.origin ? [fact('Configuration code', `${esc(r.origin.ref)} <code>${esc(r.origin.commit.slice(0, 12))}</code>${r.origin.dirty ? ' with uncommitted changes' : ''}`)] : []),
+    ...(r.from ? [fact('Launched from', esc(r.from === 'both' ? 'prebuilt and base images (each suite both ways)' : `${r.from} images`))] : []),
+    fact('Images', r.lineage?.length ? lineageTable(r.lineage) : r.images.map((i) => `<code>${esc(i)}</code>`).join('<br>') || '—'),
     '</dl>',
     '</header>',
   ].join('\n');
+}
+
+/** For each image: the role, its tag, the commit it was built from and its base. */
+function lineageTable(images: ImageUse[]): string {
+  const rows = images.map((l) => {
+    const commit = l.role === 'base' ? '—' : `<code>${esc(l.commit.slice(0, 12))}</code>${l.dirty ? ' (dirty)' : ''} ${esc(l.ref)}`;
+    const base = `${esc(l.base)} <code>${esc(l.baseId.replace('sha256:', '').slice(0, 12))}</code> built ${esc(l.baseBuilt || '?')}`;
+    return `<tr><td>${esc(l.role)}${l.version ? ` ${esc(l.version)}` : ''}</td><td><code>${esc(l.tag)}</code></td><td>${commit}</td><td>${base}</td><td>${esc(l.from)}</td></tr>`;
+  });
+  return `<table class="lineage"><tr><th>Role</th><th>Image</th><th>Commit</th><th>Base</th><th>Launched as</th></tr>${rows.join('')}</table>`;
 }
 
 function timeline(r: RunReport): string {
@@ -91,11 +103,14 @@ function timeline(r: RunReport): string {
   ].join('\n');
 }
 
+/** A unit's name, with "(from base)" for a unit whose servers were launched from the base image. */
+const unitName = (u: UnitReport) => (u.topology.endsWith('@base') ? `${u.unit} (from base)` : u.unit);
+
 const listed = (u: UnitReport) => u.outcome === 'failed' || u.outcome === 'flaky' || u.outcome === 'infra';
 
 function unitsTable(units: UnitReport[]): string {
   const rows = units.map((u) => {
-    const name = listed(u) ? `<a href="#${anchor(u.unit)}">${esc(u.unit)}</a>` : esc(u.unit);
+    const name = listed(u) ? `<a href="#${anchor(unitName(u))}">${esc(unitName(u))}</a>` : esc(unitName(u));
     const workers = [...new Set(u.attempts.map((a) => `w${a.worker}`))].join(' → ') || '—';
     const ms = u.attempts.reduce((n, a) => n + a.durationMs, 0);
     return `<tr class="unit"><td>${name}</td><td>${badge(u.outcome)}</td><td class="num">${u.attempts.length}</td><td>${esc(workers)}</td><td class="num">${esc(formatDuration(ms))}</td><td class="num">${u.expectedMs === undefined ? '—' : esc(formatDuration(u.expectedMs))}</td></tr>`;
@@ -117,7 +132,7 @@ function failures(units: UnitReport[]): string {
 
 function unitFailures(u: UnitReport): string {
   const attempts = u.attempts.filter((a) => a.outcome !== 'passed');
-  return [`<article id="${anchor(u.unit)}">`, `<h3>${esc(u.unit)} ${badge(u.outcome)}</h3>`, ...attempts.map((a) => attemptFailures(u, a)), '</article>'].join('\n');
+  return [`<article id="${anchor(unitName(u))}">`, `<h3>${esc(unitName(u))} ${badge(u.outcome)}</h3>`, ...attempts.map((a) => attemptFailures(u, a)), '</article>'].join('\n');
 }
 
 function attemptFailures(u: UnitReport, a: Attempt): string {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Attempt, Evidence, RunReport, UnitReport } from '../run/results.js';
+import type { Attempt, Evidence, ImageUse, RunReport, UnitReport } from '../run/results.js';
 import type { TestResult } from '../suite/runner.js';
 import { seconds } from './duration.js';
 import { esc, firstLine } from './escape.js';
@@ -38,7 +38,7 @@ const countsAttrs = (c: Counts) => `tests="${c.tests}" failures="${c.failures}" 
  */
 export function junitReport(report: RunReport): string {
   const root = path.resolve(report.resultsDir ?? '.');
-  const suites = report.units.flatMap((u) => unitSuites(u, root));
+  const suites = report.units.flatMap((u) => unitSuites(report, u, root));
   const total = suites.reduce<Counts>(
     (t, s) => ({ tests: t.tests + s.counts.tests, failures: t.failures + s.counts.failures, errors: t.errors + s.counts.errors, skipped: t.skipped + s.counts.skipped }),
     { tests: 0, failures: 0, errors: 0, skipped: 0 },
@@ -60,7 +60,7 @@ interface Suite {
   out: string[];
 }
 
-function unitSuites(u: UnitReport, root: string): { xml: string; counts: Counts }[] {
+function unitSuites(report: RunReport, u: UnitReport, root: string): { xml: string; counts: Counts }[] {
   const last = u.attempts.at(-1);
   // A unit lost to infrastructure is reported as that alone, whatever an earlier attempt ran.
   const ran = u.outcome === 'infra' ? undefined : [...u.attempts].reverse().find((a) => a.phases.length > 0);
@@ -70,7 +70,7 @@ function unitSuites(u: UnitReport, root: string): { xml: string; counts: Counts 
     const into = suites.at(-1)!;
     into.cases.push(stopCase(u, into.name, root));
   }
-  const props = properties(u, ran ?? last);
+  const props = properties(report, u, ran ?? last);
   return suites.map((s) => ({ xml: suiteXml(s, props), counts: count(s.cases) }));
 }
 
@@ -101,8 +101,20 @@ function suiteXml(s: Suite, props: string): string {
   ].join('\n');
 }
 
-function properties(u: UnitReport, a: Attempt | undefined): string {
+/** The images a unit's servers came from: the base image for a unit launched from it, else the role images. */
+export function unitImages(r: RunReport, u: UnitReport): ImageUse[] {
+  const from = u.topology.endsWith('@base') ? 'base' : 'prebuilt';
+  return (r.lineage ?? []).filter((l) => l.from === from);
+}
+
+const imageLine = (l: ImageUse) => `${l.tag} commit ${l.commit || 'none'}${l.dirty ? ' (dirty)' : ''} base ${l.base} ${l.baseId}`;
+
+function properties(r: RunReport, u: UnitReport, a: Attempt | undefined): string {
   const props: [string, string | number | undefined][] = [
+    ['shakedown.topology', u.topology],
+    ['shakedown.from', u.topology.endsWith('@base') ? 'base' : 'prebuilt'],
+    ['shakedown.origin', r.origin ? `${r.origin.ref} ${r.origin.commit}${r.origin.dirty ? ' (dirty)' : ''}` : undefined],
+    ...unitImages(r, u).map((l): [string, string] => [`shakedown.image.${l.role}${l.version ? `.${l.version}` : ''}`, imageLine(l)]),
     ['shakedown.unit', u.unit],
     ['shakedown.outcome', u.outcome],
     ['shakedown.attempts', u.attempts.length],

@@ -6,8 +6,10 @@ import type { UnitReport } from '../run/results.js';
  * read after the unit, without repeating it: "reboot › before", "reboot › action",
  * "reboot › build after reboot".
  */
-export function phaseName(unit: Pick<UnitReport, 'unit' | 'suite'>, phase: string): string {
-  if (phase === unit.suite || phase === unit.unit) return unit.unit;
+export function phaseName(unit: Pick<UnitReport, 'unit' | 'suite'> & { topology?: string }, phase: string): string {
+  // A unit run on servers launched from the base image says so, beside the same unit on prebuilt images.
+  const name = unit.topology?.endsWith('@base') ? `${unit.unit} (from base)` : unit.unit;
+  if (phase === unit.suite || phase === unit.unit) return name;
   const own = `${unit.suite}: `;
-  return `${unit.unit} › ${phase.startsWith(own) ? phase.slice(own.length) : phase}`;
+  return `${name} › ${phase.startsWith(own) ? phase.slice(own.length) : phase}`;
 }

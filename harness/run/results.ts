@@ -1,3 +1,5 @@
+import type { Lineage } from '../images/lineage.js';
+import type { Origin } from '../project/git.js';
 import type { Timings } from '../environment/environment.js';
 import type { SuiteResult } from '../suite/runner.js';
 
@@ -87,6 +89,11 @@ export interface KeptEnvironment {
   commands: string[];
 }
 
+/** An image a run launched servers from, with its ancestry. */
+export interface ImageUse extends Lineage {
+  from: 'prebuilt' | 'base';
+}
+
 export interface RunReport {
   run: string;
   outcome: 'passed' | 'failed' | 'error' | 'interrupted';
@@ -112,4 +119,10 @@ export interface RunReport {
   /** The phases of every unit's last attempt, in unit order: what the tests said. */
   suites: SuiteResult[];
   resultsDir?: string;
+  /** The configuration code the run qualified: a ref and commit, or the working tree. */
+  origin?: Origin;
+  /** prebuilt, base or both. */
+  from?: string;
+  /** Each image the run used: its commit, its base and the rest of its lineage. */
+  lineage?: ImageUse[];
 }

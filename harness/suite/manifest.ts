@@ -26,6 +26,11 @@ const manifestSchema = z
     breaks: z.string().optional(),
     /** The suite judges what a launch made (a second converge, say): it gets an environment no unit has touched. */
     fresh: z.boolean().optional(),
+    /**
+     * An upgrade suite: it launches on the upgrade's source images (`run --upgrade-from`; by
+     * default the production version's) and upgrades them in place.
+     */
+    upgrade: z.boolean().optional(),
   })
   .strict();
 

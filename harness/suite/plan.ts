@@ -18,6 +18,8 @@ export interface Unit {
   breaks?: string;
   /** Declared in suite.json: the unit runs on an environment no other unit has touched. */
   fresh?: boolean;
+  /** Declared in suite.json: it launches on the upgrade's source images. */
+  upgrade?: boolean;
   steps: Step[];
 }
 
@@ -31,7 +33,7 @@ const isBefore = (f: string) => /\.before\.spec\.\w+$/.test(f);
 export function planUnit(suite: string): Unit {
   const m = readManifest(suite);
   const files = suiteFiles(suite);
-  if (!m.action) return { name: suite, suite, topology: m.topology, breaks: m.breaks, fresh: m.fresh, steps: [{ kind: 'specs', suite, phase: suite, files }] };
+  if (!m.action) return { name: suite, suite, topology: m.topology, breaks: m.breaks, fresh: m.fresh, upgrade: m.upgrade, steps: [{ kind: 'specs', suite, phase: suite, files }] };
   // A suite's own action module reads best under the suite's name: "build after upgrade".
   const after = `after ${m.action.startsWith('./') ? suite : m.action}`;
   const steps: Step[] = [];
@@ -45,7 +47,7 @@ export function planUnit(suite: string): Unit {
   }
   const own = files.filter((f) => !isBefore(f));
   if (own.length) steps.push({ kind: 'specs', suite, phase: `${suite}: after`, files: own });
-  return { name: suite, suite, topology: m.topology, breaks: m.breaks, fresh: m.fresh, steps };
+  return { name: suite, suite, topology: m.topology, breaks: m.breaks, fresh: m.fresh, upgrade: m.upgrade, steps };
 }
 
 /**

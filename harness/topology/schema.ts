@@ -48,7 +48,16 @@ export const topologySchema = z
 
 export type TopologyInput = z.input<typeof topologySchema>;
 /** A validated topology: its version resolved against the project's. */
-export type Topology = Omit<z.output<typeof topologySchema>, 'version' | 'base'> & { version: string; base: BaseName };
+export type Topology = Omit<z.output<typeof topologySchema>, 'version' | 'base'> & {
+  version: string;
+  base: BaseName;
+  /** prebuilt (default): each server from its role image; base: from the base image, converged at launch. */
+  from?: 'prebuilt' | 'base';
+  /** `role:version` → tag, when a run uses images of a ref or a channel instead of the working tree's. */
+  images?: Record<string, string>;
+  /** For an upgrade suite: the version it upgrades to (default: the project's last). */
+  upgradeTo?: string;
+};
 export type RoleSpec = z.output<typeof role>;
 export type VolumeSpec = z.output<typeof volume>;
 export type Invariant = z.output<typeof invariant>;

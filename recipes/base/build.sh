@@ -32,9 +32,12 @@ cp "$here/configure.sh" "$root/tmp/configure.sh"
 chroot "$root" /bin/bash /tmp/configure.sh
 rm -f "$root/tmp/configure.sh"
 
+# Lineage: what the base holds (its package list, hashed) and when it was made.
+packages_hash=$(chroot "$root" dpkg-query -W -f '${Package}=${Version}\n' | sort | sha256sum | cut -c1-16)
+built=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 tar -C "$root" --numeric-owner -c . | docker import \
   --change 'CMD ["/sbin/init"]' \
   --change 'ENV container=docker' \
-  --change "LABEL shakedown.recipe-hash=$hash shakedown.image=base shakedown.base-release=$release" \
+  --change "LABEL shakedown.recipe-hash=$hash shakedown.image=base shakedown.base-release=$release shakedown.packages=$packages_hash shakedown.built=$built" \
   - "$tag" >/dev/null
 echo "built $tag"

@@ -12,7 +12,7 @@ const phase = z
   .strict();
 
 /** The platform's own, declarative upgrade procedure: `upgrade:` in its project file. */
-export const procedureSchema = z.object({ from: z.string(), to: z.string(), phases: z.array(phase).min(1) }).strict();
+export const procedureSchema = z.object({ phases: z.array(phase).min(1) }).strict();
 export type Procedure = z.output<typeof procedureSchema>;
 
 export function readProcedure(): Procedure {

@@ -16,7 +16,7 @@ describe('engine: images build', function () {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.ok(lines.length >= 11, r.stdout);
-    for (const line of lines) assert.match(line, /^shakedown\/\S+\s+up to date$/);
+    for (const line of lines) assert.match(line, /^shakedown\/\S+\s+up to date( commit [0-9a-f]{12}( \(dirty\))?)?$/);
   });
 
   it('a converge that fails at bake time: exit 3 naming the role, the command and its last lines; no builder left', async () => {
@@ -24,7 +24,7 @@ describe('engine: images build', function () {
     assert.equal(r.code, 3, r.stderr);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0]!, /baking role app \(shakedown\/bake-fails\/app:current-debian-12\): converge command '\.\/converge\.sh' exited 4: /);
+    assert.match(lines[0]!, /baking role app \(shakedown\/bake-fails\/app:current-debian-12-[0-9a-f]{12}(-dirty)?-[0-9a-f]{16}\): converge command '\.\/converge\.sh' exited 4: /);
     // The converge's stdout and stderr reach the build's output through separate streams, in either order.
     const converged = lines[0]!.replace(/^.* exited 4: /, '').split(' | ').sort();
     assert.deepEqual(converged, ['cannot write /etc/app/app.conf: no such template app.conf.tmpl', 'configuring app']);

@@ -53,8 +53,8 @@ describe('engine: shakedown init, from an empty repository to a green build suit
   it('images build bakes its two role images on the base set-up built', async () => {
     const r = await shakedown('images', 'build');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^shakedown\/base:debian-12\s+up to date$/m);
-    for (const role of ['bastion', 'app']) assert.match(r.stdout, new RegExp(`^shakedown/${name}/${role}:v1-debian-12\\s+built in`, 'm'));
+    assert.match(r.stdout, /^shakedown\/base:debian-12-[0-9a-f]{16}\s+up to date$/m);
+    for (const role of ['bastion', 'app']) assert.match(r.stdout, new RegExp(`^shakedown/${name}/${role}:v1-debian-12-none-[0-9a-f]{16}\\s+built in .* commit none$`, 'm'));
   });
 
   it('run --suite build passes', async () => {
@@ -78,7 +78,7 @@ describe('engine: shakedown init, from an empty repository to a green build suit
     writeFileSync(stub, code.replace(/^config_mode=640$/m, 'config_mode=604'));
     const build = await shakedown('images', 'build');
     assert.equal(build.code, 0, build.stderr);
-    for (const role of ['bastion', 'app']) assert.match(build.stdout, new RegExp(`^shakedown/${name}/${role}:v1-debian-12\\s+built in`, 'm'));
+    for (const role of ['bastion', 'app']) assert.match(build.stdout, new RegExp(`^shakedown/${name}/${role}:v1-debian-12-none-[0-9a-f]{16}\\s+built in .* commit none$`, 'm'));
     const r = await run('build');
     assert.equal(r.code, 1, r.stderr);
     const failed = failures(r.summary).map((t) => t.error ?? '');

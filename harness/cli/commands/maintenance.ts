@@ -3,27 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InfrastructureError } from '../../errors.js';
 import { packageRoot } from '../../paths.js';
-import { buildImages } from '../../images/build.js';
-import { baseNamed } from '../../project/index.js';
+import { build } from './images.js';
 import { sweep } from '../../janitor/janitor.js';
 import { chooseProvider, providerOption } from '../../provider/choose.js';
-
-async function build(o: { force?: boolean; base?: string }): Promise<void> {
-  for (const r of await buildImages({ force: o.force, bases: o.base ? [baseNamed(o.base)] : undefined })) {
-    process.stdout.write(`${r.image.padEnd(40)} ${r.built ? `built in ${(r.ms / 1000).toFixed(1)} s` : 'up to date'}\n`);
-  }
-}
-
-export function registerImages(program: Command): void {
-  program
-    .command('images')
-    .description('reference images')
-    .command('build')
-    .description("build the base image and the project's role images whose recipe changed, for every version")
-    .option('--force', 'rebuild even when the recipe is unchanged')
-    .option('--base <name>', 'build on this base only (default: every base of the project)')
-    .action(build);
-}
 
 export function registerSetup(program: Command): void {
   program
