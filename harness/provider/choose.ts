@@ -7,6 +7,8 @@ import type { Provider } from './provider.js';
 
 export const PROVIDERS = ['docker', 'aws'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
+/** The most instances one command may hold at once on AWS unless --max-instances says otherwise. */
+export const MAX_INSTANCES = 20;
 
 /** `--provider`, for every command that creates or removes servers. */
 export function providerOption(): Option {

@@ -12,7 +12,7 @@ import { info } from '../log.js';
 import { resolveRef, treeAt, workingTreeOrigin, type Origin } from '../project/git.js';
 import { homeProject, loadProject, project, useTree } from '../project/index.js';
 import { admitCost } from '../provider/aws/cost.js';
-import { awsSettings, chooseProvider } from '../provider/choose.js';
+import { awsSettings, chooseProvider, MAX_INSTANCES } from '../provider/choose.js';
 import { checkInotifyRoom } from '../provider/docker/host-limits.js';
 import { resolveSuites, setSuitesDir } from '../suite/discover.js';
 import { planUnits, type Unit } from '../suite/plan.js';
@@ -159,7 +159,7 @@ export async function runSuites(f: RunFlags): Promise<RunOutcome> {
     const resultsDir = path.resolve(f.results ?? path.join('shakedown-results', run));
     const provider = await chooseProvider(f.provider);
     // On AWS, what the run may create and cost is shown, and bounded, before any call to AWS.
-    if (provider.name === 'aws') admitCost(awsSettings(), widestOf(units), f.workers, f.maxInstances ?? 20);
+    if (provider.name === 'aws') admitCost(awsSettings(), widestOf(units), f.workers, f.maxInstances ?? MAX_INSTANCES);
     // Every image of every topology is checked before the first container: a missing one creates nothing.
     const images = [...new Set(units.flatMap((u) => planServers(u.topology).map((s) => s.image)))];
     await provider.preflight(images);

@@ -61,6 +61,15 @@ describe('cli: --provider aws', function () {
     assert.match(r.stderr, /shakedown: cannot look up AMIs: .*the EC2 endpoint \(http:\/\/127\.0\.0\.1:9\) did not answer/);
   });
 
+  it('env up prints what one environment creates and costs, then goes on to AWS', () => {
+    const p = project('one', `${AWS_SECTION}  backend: file://${path.join(dir, 'backend')}\n`);
+    const r = shakedown(['--project', p, 'env', 'up', '--provider', 'aws']);
+    assert.equal(r.code, 3, r.stderr);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines[0], 'at most 1 environment(s) at once: 3 instances (1 × t3.micro, 2 × t3.small) with 8 GiB roots, 0 EBS volume(s) of 8 GiB, 1 public address(es)');
+    assert.match(lines.at(-1)!, /^shakedown: cannot list tagged \w+.*the EC2 endpoint \(http:\/\/127\.0\.0\.1:9\) did not answer/);
+  });
+
   it('refuses an unknown provider and a zero bound as flags', () => {
     assert.equal(shakedown(['janitor', '--provider', 'gcp']).code, 2);
     assert.match(shakedown(['janitor', '--provider', 'gcp']).stderr, /Allowed choices are docker, aws/);

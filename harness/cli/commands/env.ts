@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { ADMIN_USER } from '../../environment/connect.js';
-import { launchEnvironment } from '../../environment/launch.js';
+import { launchEnvironment, planServers } from '../../environment/launch.js';
 import { isEnvId, newRunId } from '../../environment/ids.js';
 import { forgetKept, listKept, loadKept, saveKept } from '../../environment/state.js';
 import { catalog } from '../../images/catalog.js';
 import { sweep } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
-import { chooseProvider, providerOption } from '../../provider/choose.js';
+import { admitCost } from '../../provider/aws/cost.js';
+import { awsSettings, chooseProvider, MAX_INSTANCES, providerOption } from '../../provider/choose.js';
 import { LABEL } from '../../provider/labels.js';
 import type { Leftover } from '../../provider/provider.js';
 import { defaultTopology, loadTopology } from '../../topology/load.js';
@@ -30,6 +31,7 @@ export function registerEnv(program: Command): void {
     .action(async (o: { topology?: string; base?: string; defect: string[]; ttl: number; json?: boolean; provider?: string }) => {
       const topology = loadTopology(o.topology ?? defaultTopology(), catalog(), o.defect, o.base);
       const provider = await chooseProvider(o.provider);
+      if (provider.name === 'aws') admitCost(awsSettings(), planServers(topology), 1, MAX_INSTANCES);
       await sweep(provider);
       let id: string | undefined;
       const off = onInterrupt(async () => id && provider.destroy(id));

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { info } from '../../log.js';
 import type { RunReport } from '../../run/results.js';
-import { providerOption } from '../../provider/choose.js';
+import { MAX_INSTANCES, providerOption } from '../../provider/choose.js';
 import { runSuites, type RunFlags } from '../../run/run-suites.js';
 import { collect, durationOption, KEPT_TTL, parseDuration, RUN_TTL, wholeNumber } from '../options.js';
 
@@ -40,7 +40,7 @@ export function registerRun(program: Command): void {
     .option('--html <file>', 'also write the HTML summary here')
     .addOption(durationOption('--ttl <duration>', 'objects expire after this even if the run is killed', RUN_TTL))
     .addOption(providerOption())
-    .option('--max-instances <n>', 'on AWS: refuse a run that could have more instances at once', wholeNumber('--max-instances', 1, 1000), 20)
+    .option('--max-instances <n>', 'on AWS: refuse a run that could have more instances at once', wholeNumber('--max-instances', 1, 1000), MAX_INSTANCES)
     .action(async (f: Omit<RunFlags, 'keepOnFailureMs'> & { keepOnFailure?: number | true }) => {
       const keepOnFailureMs = f.keepOnFailure === true ? parseDuration(KEPT_TTL) : f.keepOnFailure;
       const { report, exitCode, resultsDir } = await runSuites({ ...f, keepOnFailureMs });
