@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
@@ -68,6 +68,8 @@ describe('cli: --provider aws', function () {
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines[0], 'at most 1 environment(s) at once: 3 instances (1 × t3.micro, 2 × t3.small) with 8 GiB roots, 0 EBS volume(s) of 8 GiB, 1 public address(es)');
     assert.match(lines.at(-1)!, /^shakedown: cannot list tagged \w+.*the EC2 endpoint \(http:\/\/127\.0\.0\.1:9\) did not answer/);
+    // The stack listing that ran beside the failed EC2 one removed its work folder, kept beside the backend.
+    assert.deepEqual(readdirSync(path.join(dir, 'backend-work')), []);
   });
 
   it('refuses an unknown provider and a zero bound as flags', () => {

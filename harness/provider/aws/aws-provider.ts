@@ -164,7 +164,11 @@ export class AwsProvider implements Provider {
   }
 
   async leftovers(): Promise<Leftover[]> {
-    const [stacks, ec2] = await Promise.all([this.stacks.list(), taggedOnEc2(this.ec2)]);
+    // Both finish before either failure is thrown: a listing cleans up its work folder as it ends.
+    const [listed, tagged] = await Promise.allSettled([this.stacks.list(), taggedOnEc2(this.ec2)]);
+    if (listed.status === 'rejected') throw listed.reason;
+    if (tagged.status === 'rejected') throw tagged.reason;
+    const [stacks, ec2] = [listed.value, tagged.value];
     return [...stacks.map((s) => ({ kind: 'stack' as const, id: s.name, name: s.name, labels: s.labels })), ...ec2];
   }
 

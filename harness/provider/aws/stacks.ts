@@ -23,6 +23,11 @@ export function defaultBackend(): string {
   return `file://${path.join(os.homedir(), '.shakedown', 'pulumi')}`;
 }
 
+/** Beside a file backend (so its state and work folders go together), else under the user's Shakedown folder. */
+function defaultWorkRoot(backend: string): string {
+  return backend.startsWith('file://') ? `${new URL(backend).pathname.replace(/\/+$/, '')}-work` : path.join(os.homedir(), '.shakedown', 'pulumi-work');
+}
+
 /**
  * One environment's stack at a time through the Automation API: inline program, no Pulumi.yaml of
  * the user's, a work folder per stack (so parallel workers never write the same file).
@@ -30,7 +35,7 @@ export function defaultBackend(): string {
 export class EnvStacks {
   constructor(
     readonly backend: string,
-    private readonly workRoot = path.join(os.homedir(), '.shakedown', 'pulumi-work'),
+    private readonly workRoot = defaultWorkRoot(backend),
   ) {}
 
   private async workspaceOptions(stack: string) {
