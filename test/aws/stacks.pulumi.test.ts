@@ -184,6 +184,23 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
     assert.deepEqual(await running(ec2, 'e-launch'), []);
   });
 
+  it('a destroy during a launch (an interrupt) waits for the update in flight, then leaves nothing', async () => {
+    const baked = (await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: `tag:${IMAGE_TAG}`, Values: ['shop/gate:current'] }] }))).Images!;
+    assert.ok(baked.length, 'the launch test baked the AMI this one uses');
+    const p = new AwsProvider(settings(), { ec2, stacks, program: (pl) => motoProgram(pl, { hold: { server: 'gate-1', ms: 3000 } }), hostKeyWaitMs: 300, pollMs: 100 });
+    const owner: Owner = { run: 'r-eng', env: 'e-interrupted', worker: 4, topology: 't', keep: false, expires: new Date(Date.now() + 3_600_000) };
+    const launching = p.launch({ owner, servers: [{ ...spec('gate-1', [22]), image: 'shop/gate:current' }], authorizedKey: 'ssh-ed25519 AAAA', ctx: {} }).then(
+      () => assert.fail('the launch went on after its environment was destroyed'),
+      (e: Error) => e,
+    );
+    await until('the instance of the launch on moto', async () => (await running(ec2, 'e-interrupted')).length === 1);
+    await p.destroy('e-interrupted');
+    assert.ok((await launching) instanceof Error);
+    assert.equal(await stacks.exists('e-interrupted'), false);
+    assert.deepEqual(await running(ec2, 'e-interrupted'), []);
+    await assert.rejects(p.launch({ owner, servers: [{ ...spec('gate-1', [22]), image: 'shop/gate:current' }], authorizedKey: 'ssh-ed25519 AAAA', ctx: {} }), /being destroyed/);
+  });
+
   it('destroys each environment: its stack removed, its instances terminated', async () => {
     await Promise.all([provider.destroy('e-w0'), provider.destroy('e-w1')]);
     assert.deepEqual(await stacks.list(), []);
