@@ -12,7 +12,7 @@ import { ec2Client } from '../../harness/provider/aws/ec2.js';
 import { IMAGE_TAG } from '../../harness/provider/aws/images.js';
 import type { StackPlan } from '../../harness/provider/aws/program.js';
 import { awsSettingsSchema } from '../../harness/provider/aws/settings.js';
-import { EnvStacks } from '../../harness/provider/aws/stacks.js';
+import { EnvStacks, selectionFile } from '../../harness/provider/aws/stacks.js';
 import { LABEL, ownerLabels, type Owner } from '../../harness/provider/labels.js';
 import { dynamicProviderOnPath } from './engine.js';
 import { motoProgram } from './moto-program.js';
@@ -63,7 +63,8 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
     moto = await startMoto();
     dir = mkdtempSync(path.join(os.tmpdir(), 'aws-engine-'));
     restorePath = dynamicProviderOnPath();
-    stacks = new EnvStacks(`file://${dir}/backend`, path.join(dir, 'work'));
+    // Work folders beside the backend, as the CLI's janitor (same project backend) keeps them.
+    stacks = new EnvStacks(`file://${dir}/backend`);
     projectDir = path.join(dir, 'project');
     mkdirSync(path.join(projectDir, 'cfg'), { recursive: true });
     writeFileSync(path.join(projectDir, 'shakedown.yml'), `name: janitored\nroles: [gate]\nconverge: { source: cfg, command: 'true' }\naws: { region: eu-west-1, sshCidr: 198.51.100.7/32, backend: 'file://${dir}/backend' }\n`);
@@ -104,6 +105,7 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
     assert.equal(listed['e-w1']![LABEL.worker], '1');
     assert.equal(listed['e-w1']![LABEL.pid], String(process.pid));
     assert.deepEqual(lockFiles(dir), []);
+    assert.ok(existsSync(selectionFile(path.join(dir, 'backend-work', 'e-w0'))), 'the CLI noted the selected stack where selectionFile says');
   });
 
   it('reads addresses and consoles from the stack outputs, reboots with RebootInstances, and names the instance whose console shows no key', async () => {
@@ -134,7 +136,7 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
 
   it("after kill -9 in the middle of an up, 'shakedown janitor --provider aws' leaves no stack, no lock and no instance of it, and nothing of the live stacks", async () => {
     const killed = plan('e-killed', 2);
-    const child = spawn(process.execPath, [path.join(packageRoot, 'dist', 'test', 'aws', 'up-child.js'), `file://${dir}/backend`, path.join(dir, 'work'), JSON.stringify(killed), 'app-1'], {
+    const child = spawn(process.execPath, [path.join(packageRoot, 'dist', 'test', 'aws', 'up-child.js'), `file://${dir}/backend`, JSON.stringify(killed), 'app-1'], {
       detached: true, stdio: 'ignore', env: process.env,
     });
     const exited = new Promise((r) => child.once('exit', r));
@@ -152,6 +154,8 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
     assert.deepEqual((await stacks.list()).map((s) => s.name).sort(), ['e-w0', 'e-w1']);
     assert.deepEqual(lockFiles(dir).filter((f) => f.includes('e-killed')), []);
     assert.deepEqual(await running(ec2, 'e-killed'), []);
+    assert.equal(existsSync(path.join(dir, 'backend-work', 'e-killed')), false, "the killed stack's work folder went too");
+    assert.equal(existsSync(selectionFile(path.join(dir, 'backend-work', 'e-killed'))), false);
     assert.equal((await running(ec2, 'e-w0')).length, 2);
     assert.equal((await running(ec2, 'e-w1')).length, 2);
   });
@@ -209,6 +213,7 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
       assert.ok(left.length >= 2);
       assert.deepEqual(left.filter((i) => i.state !== 'terminated'), []);
     }
-    assert.deepEqual(readdirSync(path.join(dir, 'work')).filter((d) => d.startsWith('e-w')), []);
+    assert.deepEqual(readdirSync(path.join(dir, 'backend-work')).filter((d) => d.startsWith('e-')), []);
+    assert.equal(existsSync(selectionFile(path.join(dir, 'backend-work', 'e-w0'))), false, "the CLI's note of the stack goes with it");
   });
 });

@@ -5,7 +5,7 @@ import { ownerLabels } from '../../harness/provider/labels.js';
 import type { StackPlan } from '../../harness/provider/aws/program.js';
 import { motoProgram } from './moto-program.js';
 
-const [backend, workRoot, planJson, hold] = process.argv.slice(2);
+const [backend, planJson, hold] = process.argv.slice(2);
 const plan = JSON.parse(planJson!) as StackPlan;
 plan.owner.expires = new Date(plan.owner.expires);
-await new EnvStacks(backend!, workRoot!).up(plan.owner.env, ownerLabels(plan.owner), motoProgram(plan, { hold: { server: hold!, ms: 600_000 } }), {});
+await new EnvStacks(backend!).up(plan.owner.env, ownerLabels(plan.owner), motoProgram(plan, { hold: { server: hold!, ms: 600_000 } }), {});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,9 +139,19 @@ export class EnvStacks {
     });
   }
 
+  /** The stack's work folder, and the CLI's note of which stack that folder selected (one file per folder, under PULUMI_HOME). */
   forgetWork(stack: string): void {
-    rmSync(path.join(this.workRoot, stack), { recursive: true, force: true });
+    const dir = path.join(this.workRoot, stack);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(selectionFile(dir), { force: true });
   }
+}
+
+/** Where the pulumi CLI records the stack a project folder selected: named by the SHA-1 of its Pulumi.yaml path. */
+export function selectionFile(workDir: string): string {
+  const home = process.env.PULUMI_HOME ?? path.join(os.homedir(), '.pulumi');
+  const hash = createHash('sha1').update(path.join(workDir, 'Pulumi.yaml')).digest('hex');
+  return path.join(home, 'workspaces', `${PROJECT}-${hash}-workspace.json`);
 }
 
 async function call<T>(doing: string, stack: string, fn: () => Promise<T>): Promise<T> {
