@@ -36,6 +36,8 @@ export function installSignalHandlers(): void {
       process.exit(130);
     }
     signalled = signal;
+    // Should the event loop drain with the command's work still pending, the process still exits 130, never 0.
+    process.exitCode = 130;
     info({}, `${signal}: destroying what this run launched (send again to exit at once)`);
     cleaning = Promise.allSettled([...cleanups].map((c) => c()));
     // The command goes on to write its reports and exits 130 itself; this is the backstop.

@@ -108,7 +108,7 @@ export async function convergeFromBase(server: Server, topology: Topology, versi
 
 /**
  * Every server converged from the base image at once. A server whose converge needs a peer that is
- * still converging (a replica copying its primary, say) fails the first time; like a configuration
+ * still converging (a standby copying its primary, say) fails the first time; like a configuration
  * agent's next run, it gets one more converge once the others are done.
  */
 async function convergeAllFromBase(servers: Server[], topology: Topology, ctx: LogContext): Promise<void> {

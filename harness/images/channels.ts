@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { BadInputError } from '../errors.js';
 import { homeProject } from '../project/current.js';
+import { CHANNEL_NAME } from '../project/schema.js';
 import type { Lineage } from './lineage.js';
 
 /** Where a channel's images are built from: a git ref and the version its converge gets. */
@@ -20,11 +21,10 @@ export interface Promotion {
   images: Lineage[];
 }
 
-const CHANNEL = /^(production|development|branch-[a-z0-9][a-z0-9._-]{0,40})$/;
 
 /** A channel's ref and version: the project file's, else HEAD at the first (production) or last (development) version. */
 export function channelSpec(name: string): ChannelSpec {
-  if (!CHANNEL.test(name)) throw new BadInputError(`channel '${name}': channels are production, development and branch-NAME`);
+  if (!CHANNEL_NAME.test(name)) throw new BadInputError(`channel '${name}': channels are production, development and branch-NAME`);
   const p = homeProject();
   const set = p.channels[name];
   const development = p.channels.development;

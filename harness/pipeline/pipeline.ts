@@ -66,13 +66,15 @@ class Pipeline {
     return this.stages.every((s) => s.outcome === 'passed' || s.outcome === 'skipped');
   }
 
-  async build(channel: Pinned): Promise<void> {
-    await this.stage(`build ${channel.name}`, async () => {
+  /** Whether the images are there for the test stages. */
+  async build(channel: Pinned): Promise<boolean> {
+    const stage = await this.stage(`build ${channel.name}`, async () => {
       const reports = await buildImages({ ref: channel.commit, refName: channel.ref });
       this.images.push(...reports.filter((r) => r.lineage.role !== 'base' && r.lineage.version === channel.version).map((r) => r.lineage));
       const built = reports.filter((r) => r.built).length;
       return { outcome: 'passed', exitCode: 0, detail: `${channel.ref}: ${built} built, ${reports.length - built} up to date` };
     });
+    return stage.outcome === 'passed';
   }
 
   /** Every suite on prebuilt and base images of a channel's ref, at its version. */
@@ -152,9 +154,10 @@ export async function nightly(o: PipelineOptions): Promise<PipelineReport> {
   const development = pinned('development');
   const production = pinned('production');
   const p = new Pipeline('nightly', 'development', o);
-  await p.build(development);
-  const suites = p.green ? await p.suites(development) : (p.skip('suites', 'the build failed'), undefined);
-  if (p.green) await p.upgrade(production, development, await p.sourceOf(production));
+  const built = await p.build(development);
+  // Every test stage runs once the images exist, so one night shows every failure; only promotion needs all green.
+  const suites = built ? await p.suites(development) : (p.skip('suites', 'the build failed'), undefined);
+  if (built) await p.upgrade(production, development, await p.sourceOf(production));
   await p.promoteIfGreen('development', suites);
   await p.prune();
   return p.finish();
@@ -169,10 +172,10 @@ export async function qualifyBranch(branch: string, o: PipelineOptions): Promise
   const development = pinned('development');
   const production = pinned('production');
   const p = new Pipeline('branch', branch, o);
-  await p.build(channel);
-  const suites = p.green ? await p.suites(channel) : (p.skip('suites', 'the build failed'), undefined);
-  if (p.green) await p.upgrade(production, channel, await p.sourceOf(production));
-  if (p.green) await p.upgrade(channel, development, { images: { kind: 'commit', commit: channel.commit, ref: channel.ref }, version: channel.version });
+  const built = await p.build(channel);
+  const suites = built ? await p.suites(channel) : (p.skip('suites', 'the build failed'), undefined);
+  if (built) await p.upgrade(production, channel, await p.sourceOf(production));
+  if (built) await p.upgrade(channel, development, { images: { kind: 'commit', commit: channel.commit, ref: channel.ref }, version: channel.version });
   await p.promoteIfGreen(channel.name, suites);
   await p.prune();
   return p.finish();

@@ -42,7 +42,8 @@ const channel = z
     version: name.optional(),
   })
   .strict();
-const CHANNEL_NAME = /^(production|development|branch-[a-z0-9][a-z0-9._-]{0,40})$/;
+/** production, development or branch-NAME: the project file's keys, --channel, --upgrade-from/-to. */
+export const CHANNEL_NAME = /^(production|development|branch-[a-z0-9][a-z0-9._-]{0,40})$/;
 const channels = z.record(z.string(), channel).superRefine((v, ctx) => {
   for (const key of Object.keys(v)) {
     if (!CHANNEL_NAME.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: "must be 'production', 'development' or 'branch-NAME'" });

@@ -104,7 +104,7 @@ function timeline(r: RunReport): string {
 }
 
 /** A unit's name, with "(from base)" for a unit whose servers were launched from the base image. */
-const unitName = (u: UnitReport) => (u.topology.endsWith('@base') ? `${u.unit} (from base)` : u.unit);
+const unitName = (u: UnitReport) => phaseName(u, u.unit);
 
 const listed = (u: UnitReport) => u.outcome === 'failed' || u.outcome === 'flaky' || u.outcome === 'infra';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Attempt, Evidence, ImageUse, RunReport, UnitReport } from '../run/results.js';
+import { launchedFromBase, type Attempt, type Evidence, type ImageUse, type RunReport, type UnitReport } from '../run/results.js';
 import type { TestResult } from '../suite/runner.js';
 import { seconds } from './duration.js';
 import { esc, firstLine } from './escape.js';
@@ -103,7 +103,7 @@ function suiteXml(s: Suite, props: string): string {
 
 /** The images a unit's servers came from: the base image for a unit launched from it, else the role images. */
 export function unitImages(r: RunReport, u: UnitReport): ImageUse[] {
-  const from = u.topology.endsWith('@base') ? 'base' : 'prebuilt';
+  const from = launchedFromBase(u.topology) ? 'base' : 'prebuilt';
   return (r.lineage ?? []).filter((l) => l.from === from);
 }
 
@@ -112,7 +112,7 @@ const imageLine = (l: ImageUse) => `${l.tag} commit ${l.commit || 'none'}${l.dir
 function properties(r: RunReport, u: UnitReport, a: Attempt | undefined): string {
   const props: [string, string | number | undefined][] = [
     ['shakedown.topology', u.topology],
-    ['shakedown.from', u.topology.endsWith('@base') ? 'base' : 'prebuilt'],
+    ['shakedown.from', launchedFromBase(u.topology) ? 'base' : 'prebuilt'],
     ['shakedown.origin', r.origin ? `${r.origin.ref} ${r.origin.commit}${r.origin.dirty ? ' (dirty)' : ''}` : undefined],
     ...unitImages(r, u).map((l): [string, string] => [`shakedown.image.${l.role}${l.version ? `.${l.version}` : ''}`, imageLine(l)]),
     ['shakedown.unit', u.unit],

@@ -1,4 +1,4 @@
-import type { UnitReport } from '../run/results.js';
+import { launchedFromBase, type UnitReport } from '../run/results.js';
 
 /**
  * What reports call one phase of a unit. A plain suite's unit has one phase named after the
@@ -8,7 +8,7 @@ import type { UnitReport } from '../run/results.js';
  */
 export function phaseName(unit: Pick<UnitReport, 'unit' | 'suite'> & { topology?: string }, phase: string): string {
   // A unit run on servers launched from the base image says so, beside the same unit on prebuilt images.
-  const name = unit.topology?.endsWith('@base') ? `${unit.unit} (from base)` : unit.unit;
+  const name = unit.topology && launchedFromBase(unit.topology) ? `${unit.unit} (from base)` : unit.unit;
   if (phase === unit.suite || phase === unit.unit) return name;
   const own = `${unit.suite}: `;
   return `${name} › ${phase.startsWith(own) ? phase.slice(own.length) : phase}`;

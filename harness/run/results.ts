@@ -89,6 +89,10 @@ export interface KeptEnvironment {
   commands: string[];
 }
 
+/** The topology name a unit launched from the base image runs under: `NAME@base`. */
+export const fromBase = (topology: string) => `${topology}@base`;
+export const launchedFromBase = (topology: string) => topology.endsWith('@base');
+
 /** An image a run launched servers from, with its ancestry. */
 export interface ImageUse extends Lineage {
   from: 'prebuilt' | 'base';

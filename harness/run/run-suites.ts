@@ -11,6 +11,7 @@ import { sweep } from '../janitor/janitor.js';
 import { info } from '../log.js';
 import { resolveRef, treeAt, workingTreeOrigin, type Origin } from '../project/git.js';
 import { homeProject, loadProject, project, useTree } from '../project/index.js';
+import { CHANNEL_NAME } from '../project/schema.js';
 import { admitCost } from '../provider/aws/cost.js';
 import { awsSettings, chooseProvider, MAX_INSTANCES } from '../provider/choose.js';
 import { checkInotifyRoom } from '../provider/docker/host-limits.js';
@@ -21,7 +22,7 @@ import { defaultTopology, loadTopology } from '../topology/load.js';
 import type { Topology } from '../topology/schema.js';
 import { qualify } from './qualify.js';
 import { writeReports } from './reports.js';
-import type { ImageUse, RunReport } from './results.js';
+import { fromBase, type ImageUse, type RunReport } from './results.js';
 import type { Order } from './schedule.js';
 import { consoleProgress, runEvidence, runGate } from './wiring.js';
 
@@ -85,13 +86,12 @@ export interface RunOutcome {
 
 type Planned = { unit: Unit; topology: Topology };
 
-const isChannel = (name: string) => /^(production|development|branch-.+)$/.test(name);
 
 /** Which tree the run works on, and which images its plain units use. */
 function chooseTree(f: RunFlags): { origin: Origin; images: ImageSource; version?: string } {
   if (f.ref && f.upgradeTo) throw new BadInputError('--ref and --upgrade-to both name the tree to run: give one');
   const home = homeProject();
-  const ref = f.ref ?? (f.upgradeTo ? (isChannel(f.upgradeTo) ? channelSpec(f.upgradeTo).ref : f.upgradeTo) : undefined);
+  const ref = f.ref ?? (f.upgradeTo ? (CHANNEL_NAME.test(f.upgradeTo) ? channelSpec(f.upgradeTo).ref : f.upgradeTo) : undefined);
   const channel = f.channel ? channelSpec(f.channel) : undefined;
   const version = f.version ?? channel?.version;
   if (!ref) {
@@ -127,7 +127,7 @@ async function planAll(f: RunFlags, images: ImageSource, version: string | undef
     const froms: ('prebuilt' | 'base')[] = unit.upgrade && upgrade ? ['prebuilt'] : f.from === 'both' ? ['prebuilt', 'base'] : [f.from];
     for (const from of froms) {
       const topology: Topology = { ...loaded, version: unitVersion, from, images: maps.get(key), upgradeTo: unit.upgrade ? (version ?? versions.at(-1)) : undefined };
-      if (from === 'base') topology.name = `${loaded.name}@base`;
+      if (from === 'base') topology.name = fromBase(loaded.name);
       else checkMap(topology.images, Object.values(loaded.roles).map((r) => r.image), unitVersion, source, loaded.base);
       planned.push({ unit, topology });
     }

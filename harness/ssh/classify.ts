@@ -11,6 +11,7 @@ const BOOTING: { test: (e: Ssh2Error) => boolean; why: string }[] = [
   { test: (e) => e.code === 'ECONNREFUSED', why: 'connection refused' },
   { test: (e) => e.code === 'ECONNRESET', why: 'connection reset' },
   { test: (e) => /Connection lost before handshake/.test(e.message), why: 'closed before the SSH handshake' },
+  { test: (e) => /Connection closed during the SSH handshake/.test(e.message), why: 'closed during the SSH handshake' },
   { test: (e) => /Channel open failure/.test(e.message) && e.reason === 2, why: 'the bastion could not connect yet' },
   { test: (e) => /Channel open failure/.test(e.message) && /Connection refused|No route/.test(e.message), why: 'the bastion could not connect yet' },
 ];

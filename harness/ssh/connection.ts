@@ -173,6 +173,9 @@ function handshake(endpoint: Endpoint, creds: Credentials, sock: Duplex | undefi
         client.setNoDelay(true);
         resolve(client);
       })
+      // The socket can close after the server's banner but before 'ready' (sshd restarting on a
+      // relaunched server): ssh2 then emits only 'close', so without this the attempt never settles.
+      .on('close', () => reject(Object.assign(new Error('Connection closed during the SSH handshake'), { level: 'client-socket' })))
       .on('error', (err) => {
         client.end();
         if (presented && !sameKey(endpoint.hostKey, presented)) {

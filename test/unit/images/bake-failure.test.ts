@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { bakeFailure } from '../../../harness/images/build.js';
+import { bakeFailure } from '../../../harness/images/docker-steps.js';
 import { BAKE_FAILED } from '../../../harness/images/role-dockerfile.js';
 
 describe('images/bakeFailure', () => {

@@ -10,6 +10,7 @@ const cases = [
   { what: 'ECONNREFUSED', err: sshErr('connect ECONNREFUSED 172.18.0.3:22', { code: 'ECONNREFUSED' }), booting: true, kind: 'unreachable' },
   { what: 'ECONNRESET', err: sshErr('read ECONNRESET', { code: 'ECONNRESET' }), booting: true, kind: 'unreachable' },
   { what: 'lost before handshake', err: sshErr('Connection lost before handshake'), booting: true, kind: 'unreachable' },
+  { what: 'closed during handshake', err: sshErr('Connection closed during the SSH handshake'), booting: true, kind: 'unreachable' },
   { what: 'channel open failure, reason 2', err: sshErr('(SSH) Channel open failure: open failed', { reason: 2 }), booting: true, kind: 'unreachable' },
   { what: 'channel open failure, reason 1', err: sshErr('(SSH) Channel open failure: administratively prohibited', { reason: 1 }), booting: false, kind: 'connection-lost' },
   { what: 'authentication', err: sshErr('All configured authentication methods failed', { level: 'client-authentication' }), booting: false, kind: 'authentication' },

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, it } from 'mocha';
+import { TransportError } from '../../../harness/errors.js';
+import { SshConnection } from '../../../harness/ssh/connection.js';
+import { generateRunKey } from '../../../harness/ssh/keys.js';
+
+/**
+ * A server that sends sshd's banner and then hangs up during the key exchange, as sshd does while a
+ * relaunched server restarts it. ssh2 then emits only 'close': an attempt that waited for 'ready'
+ * or 'error' never settled, and a platform nightly hung on it for 12 minutes.
+ */
+describe('ssh/connection: a server that closes during the handshake', () => {
+  let server: net.Server;
+  let port = 0;
+  let accepted = 0;
+
+  before(async () => {
+    server = net.createServer((sock) => {
+      accepted++;
+      sock.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
+      sock.once('data', () => setTimeout(() => sock.destroy(), 20));
+      sock.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  after(() => server.close());
+
+  it('is retried as still booting and then fails with a TransportError, instead of hanging', async function () {
+    this.timeout(8000);
+    const key = generateRunKey('test');
+    const started = Date.now();
+    const endpoint = { server: 'web-1', host: '127.0.0.1', port, hostKey: { type: 'ssh-ed25519', base64: 'AAAA' } };
+    const err = await SshConnection.open(endpoint, { user: 'testadmin', privateKey: key.privateKey }, {
+      deadline: started + 5000,
+      retryUntil: started + 1500,
+      ctx: {},
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof TransportError, String(err));
+    assert.match(err.message, /^web-1: SSH unreachable: Connection closed during the SSH handshake; .*\(gave up after \d+ attempts\)$/);
+    assert.ok(accepted > 1, `retried: ${accepted} connections`);
+    assert.ok(Date.now() - started < 5000, 'gave up at retryUntil, not at the deadline');
+  });
+});
