@@ -35,7 +35,58 @@ export async function deregisterImage(ec2: EC2Client, imageId: string): Promise<
   }
 }
 
-/** Tags for a baked AMI and its snapshots: its image name, recipe hash and lineage, and the run that baked it. */
-export function imageTags(image: string, recipeHash: string, run: string, base?: string): Record<string, string> {
-  return { [IMAGE_TAG]: image, 'shakedown.recipe': recipeHash, ...(base && { 'shakedown.lineage': base }), [LABEL.run]: run, Name: image };
+/** The lineage a baked AMI carries as tags: the Docker image labels' facts, under the same keys where they do not clash. */
+export interface AmiLineage {
+  /** The role image's tag as `roleTag` writes it: what a run looks the AMI up by. */
+  image: string;
+  /** Its immutable tag: commit and recipe hash. */
+  immutable: string;
+  project: string;
+  role: string;
+  version: string;
+  base: string;
+  hash: string;
+  ref: string;
+  commit: string;
+  dirty: boolean;
+  /** The AMI it was baked from. */
+  baseAmi: string;
+  tool: string;
+  shakedown: string;
+  built: string;
+}
+
+export const AMI_TAG = {
+  immutable: 'shakedown.immutable',
+  project: 'shakedown.project',
+  role: 'shakedown.role',
+  version: 'shakedown.version',
+  base: 'shakedown.base',
+  hash: 'shakedown.recipe-hash',
+  ref: 'shakedown.ref',
+  commit: 'shakedown.commit',
+  dirty: 'shakedown.dirty',
+  baseAmi: 'shakedown.base-ami',
+  tool: 'shakedown.tool-version',
+  shakedown: 'shakedown.shakedown-version',
+  built: 'shakedown.built',
+} as const;
+
+/**
+ * A baked AMI's tags (EC2 values hold 256 characters). They carry no run tag: the janitor sweeps
+ * only what a run owns, and a finished AMI belongs to the project until `images prune`.
+ */
+export function amiTags(l: AmiLineage): Record<string, string> {
+  const facts = Object.fromEntries(Object.entries(AMI_TAG).map(([k, key]) => [key, String(l[k as keyof typeof AMI_TAG]).slice(0, 256)]));
+  return { [IMAGE_TAG]: l.image, ...facts, Name: l.immutable.slice(0, 256) };
+}
+
+/** The lineage of a baked AMI, read back from its tags. */
+export function amiLineage(tags: Record<string, string>): AmiLineage {
+  const get = (k: keyof typeof AMI_TAG) => tags[AMI_TAG[k]] ?? '';
+  return {
+    image: tags[IMAGE_TAG] ?? '', immutable: get('immutable'), project: get('project'), role: get('role'), version: get('version'), base: get('base'),
+    hash: get('hash'), ref: get('ref'), commit: get('commit'), dirty: get('dirty') === 'true', baseAmi: get('baseAmi'), tool: get('tool'),
+    shakedown: get('shakedown'), built: get('built'),
+  };
 }
