@@ -44,6 +44,18 @@ export function builderUserData(authorizedKey: string): string {
   ].join('\n');
 }
 
+/**
+ * Names as on Docker, whose embedded DNS answers for every server and role: systemd-resolved's stub
+ * (the resolver /etc/resolv.conf then names) answers from /etc/hosts, where the launch writes the
+ * environment's servers, and asks the VPC's resolver the rest. cloud-init must leave /etc/hosts be.
+ */
+const NAMES = [
+  'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends systemd-resolved',
+  "install -d /etc/systemd/resolved.conf.d && printf '[Resolve]\\nDNS=169.254.169.253\\nReadEtcHosts=yes\\nDNSStubListener=yes\\n' > /etc/systemd/resolved.conf.d/shakedown.conf",
+  'ln -sf /run/systemd/resolve/stub-resolv.conf /etc/resolv.conf && systemctl enable --now systemd-resolved.service',
+  "printf 'manage_etc_hosts: false\\n' > /etc/cloud/cloud.cfg.d/90-shakedown.cfg",
+].join(' && ');
+
 /** The steps on the builder, in order; each runs as root and must exit with one of its codes. */
 export function bakeSteps(r: BuilderRecipe): { what: string; command: string; ok: number[] }[] {
   const exports = Object.entries(r.env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
@@ -52,6 +64,7 @@ export function bakeSteps(r: BuilderRecipe): { what: string; command: string; ok
     { what: 'waiting for cloud-init', command: 'cloud-init status --wait >/dev/null; true', ok: [0] },
     // The base recipe's units and sshd settings; the container-only masking of configure.sh does not apply.
     { what: 'the base layer', command: 'systemctl enable ssh-hostkeys.service hostkey-console.service boot-marker.service && echo LANG=C.UTF-8 > /etc/default/locale', ok: [0] },
+    { what: 'the name resolver', command: NAMES, ok: [0] },
     { what: "installing the converge tool's packages", command: install, ok: [0] },
     { what: `converge command '${r.command}'`, command: `cd ${SOURCE_DIR} && export ${exports} && bash -c ${shellQuote(r.command)}`, ok: r.okCodes },
     // Nothing of this builder may reach the servers launched from the AMI: keys, identity, cloud-init's record.

@@ -20,7 +20,9 @@ export function hostsEntries(hosts: BootPlan['hosts']): string {
 
 /**
  * A shell script cloud-init runs once on first boot: the base image's sshd reads keys from
- * /etc/ssh/authorized_keys/%u, and names resolve from /etc/hosts, which EC2 has no alias for.
+ * /etc/ssh/authorized_keys/%u, and names resolve from /etc/hosts, which EC2 has no alias for (the
+ * baked AMI's stub resolver answers DNS queries from it too, as Docker's embedded DNS would). The
+ * addresses are the interfaces', which outlive a relaunched instance, so the entries stay true.
  * A volume is attached after the instance exists, so its mount waits for the device.
  */
 export function userData(plan: BootPlan): string {

@@ -21,13 +21,20 @@ describe('provider/aws/builder-converge', () => {
 
   it('converges with baking on and the success codes of the tool, then removes keys, identity and cloud-init state before imaging', () => {
     const steps = bakeSteps(recipe);
-    assert.deepEqual(steps.map((s) => s.what), ['waiting for cloud-init', 'the base layer', "installing the converge tool's packages", "converge command 'puppet apply site.pp'", 'cleaning up']);
-    const converge = steps[3]!;
+    assert.deepEqual(steps.map((s) => s.what), ['waiting for cloud-init', 'the base layer', 'the name resolver', "installing the converge tool's packages", "converge command 'puppet apply site.pp'", 'cleaning up']);
+    const converge = steps[4]!;
     assert.deepEqual(converge.ok, [0, 2]);
     assert.ok(converge.command.includes("export SHAKEDOWN_ROLE='db' SHAKEDOWN_BAKING='true'"));
-    assert.ok(steps[2]!.command.endsWith('install -y -q --no-install-recommends puppet-agent'));
-    const cleanup = steps[4]!.command;
+    assert.ok(steps[3]!.command.endsWith('install -y -q --no-install-recommends puppet-agent'));
+    const cleanup = steps[5]!.command;
     for (const gone of ['/etc/ssh/ssh_host_*', '/etc/ssh/authorized_keys/testadmin', '/home/testadmin/.ssh/authorized_keys', 'cloud-init clean', '/etc/machine-id']) assert.ok(cleanup.includes(gone), gone);
+  });
+
+  it('names resolve as on Docker: a local stub resolver answers from the hosts file the launch writes, which cloud-init leaves alone', () => {
+    const names = bakeSteps(recipe)[2]!.command;
+    for (const part of ['install -y -q --no-install-recommends systemd-resolved', 'ReadEtcHosts=yes', 'ln -sf /run/systemd/resolve/stub-resolv.conf /etc/resolv.conf', 'manage_etc_hosts: false']) {
+      assert.ok(names.includes(part), part);
+    }
   });
 
   it("tags an AMI with its image name and lineage, and no run tag; reads the lineage back", () => {
