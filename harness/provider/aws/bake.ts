@@ -14,8 +14,7 @@ const IMAGE_WAIT_S = 1800;
 /** Configures a running builder, baking on; returns the converge tool's version for the lineage. */
 export type ConvergeBuilder = (builder: Builder) => Promise<{ tool: string }>;
 
-export interface BakeRequest extends Omit<BuilderRequest, 'owner'> {
-  owner: Owner;
+export interface BakeRequest extends BuilderRequest {
   /** The lineage the AMI will carry, less what only the bake knows. */
   lineage: Omit<AmiLineage, 'tool' | 'built' | 'baseAmi'>;
   ctx: LogContext;

@@ -1,6 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DeleteSecurityGroupCommand, DescribeInstancesCommand, DescribeSubnetsCommand,
-  RunInstancesCommand, TerminateInstancesCommand, waitUntilInstanceRunning, waitUntilInstanceTerminated, type EC2Client, type ResourceType,
+  RunInstancesCommand, TerminateInstancesCommand, waitUntilInstanceRunning, waitUntilInstanceTerminated, type EC2Client, type ResourceType, type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { BadInputError, InfrastructureError } from '../../errors.js';
 import type { Owner } from '../labels.js';
@@ -48,7 +48,7 @@ export async function launchBuilder(ec2: EC2Client, r: BuilderRequest, onCreated
     GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: r.settings.sshCidr, Description: 'the harness' }] }],
   })));
   const instanceId = (await ec2Call(`launch the builder of ${r.image} from ${r.ami}`, () => ec2.send(new RunInstancesCommand({
-    ImageId: r.ami, InstanceType: r.instanceType as never, MinCount: 1, MaxCount: 1,
+    ImageId: r.ami, InstanceType: r.instanceType as _InstanceType, MinCount: 1, MaxCount: 1,
     NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.subnetId, Groups: [groupId], AssociatePublicIpAddress: true, DeleteOnTermination: true }],
     UserData: Buffer.from(r.userData).toString('base64'),
     MetadataOptions: { HttpTokens: 'required' },
