@@ -20,6 +20,3 @@ bash scripts/host-setup.sh
 
 # 4. Images, rebuilt only when their recipe changed.
 node bin/shakedown.js images build >&2
-
-# 5. The AWS provider's test tools: moto and the pulumi CLI (cached; built once from Go modules).
-bash scripts/setup-aws.sh
