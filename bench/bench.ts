@@ -3,6 +3,7 @@ import { catalog } from '../harness/images/catalog.js';
 import { setLogLevel } from '../harness/log.js';
 import { DockerProvider } from '../harness/provider/docker/docker-provider.js';
 import { loadTopology } from '../harness/topology/load.js';
+import { benchAwsStacks } from './aws-stacks.js';
 import { benchLifecycle } from './lifecycle.js';
 import { benchBaseVersusPrebuilt, benchNightly, benchNoChangeBuild, benchOneRoleChange } from './imaging.js';
 import { benchReplacement, benchSkew, benchWorkers } from './workers.js';
@@ -22,7 +23,7 @@ const ready: number[] = [];
 const sshReady: number[] = [];
 const destroy: number[] = [];
 let perCommand: number[] = [];
-/** BENCH_PARTS=env,raw,lifecycle,workers,imaging,base,nightly (the default: all) picks the figures to measure. */
+/** BENCH_PARTS=env,raw,lifecycle,workers,imaging,base,nightly (the default: all) picks the figures to measure; aws only when named. */
 const parts = new Set((process.env.BENCH_PARTS ?? 'env,raw,lifecycle,workers,imaging,base,nightly').split(','));
 for (let i = 0; i < RUNS && parts.has('env'); i++) {
   const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000 });
@@ -59,6 +60,7 @@ if (parts.has('raw')) {
   emit('raw testcontainers: stop', 'ms', summarize(rawDestroy));
 }
 
+if (parts.has('aws')) await benchAwsStacks(Number(process.env.BENCH_AWS_RUNS ?? 5));
 if (parts.has('lifecycle')) await benchLifecycle(provider, Number(process.env.BENCH_LIFECYCLE_RUNS ?? 5));
 if (parts.has('workers')) {
   benchReplacement();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { info } from '../log.js';
 import { recipesDir } from '../paths.js';
-import { homeProject, loadProject } from '../project/index.js';
+import { homeProject, loadProject, type Project, type Version } from '../project/index.js';
 import { resolveRef, treeAt, workingTreeOrigin, type Origin } from '../project/git.js';
 import { BUILT_IN_BASES, type BaseName } from '../project/schema.js';
 import { baseTag } from './catalog.js';
@@ -36,17 +36,7 @@ export interface BuildOptions {
  * tag (`role:version-base`), which runs use by default; builds from a ref leave it alone.
  */
 export async function buildImages(opts: BuildOptions = {}): Promise<BuildReport[]> {
-  const home = homeProject();
-  let p = home;
-  let origin: Origin;
-  if (opts.ref) {
-    const commit = resolveRef(home.root, opts.ref);
-    p = loadProject(treeAt(home.root, commit));
-    origin = { ref: opts.refName ?? opts.ref, commit, dirty: false };
-  } else {
-    origin = workingTreeOrigin(home);
-  }
-  const versions = opts.versions ? p.versions.filter((v) => opts.versions!.includes(v.name)) : p.versions;
+  const { p, origin, versions } = buildSource(opts);
   const reports: BuildReport[] = [];
   for (const base of opts.bases ?? p.bases) {
     const baseReport = await buildBase(base, opts.force);
@@ -59,6 +49,22 @@ export async function buildImages(opts: BuildOptions = {}): Promise<BuildReport[
     }
   }
   return reports;
+}
+
+/** The project a build reads (the working tree, or the tree at a ref), where it came from, and the versions asked for. */
+export function buildSource(opts: Pick<BuildOptions, 'ref' | 'refName' | 'versions'>): { p: Project; origin: Origin; versions: Version[] } {
+  const home = homeProject();
+  let p = home;
+  let origin: Origin;
+  if (opts.ref) {
+    const commit = resolveRef(home.root, opts.ref);
+    p = loadProject(treeAt(home.root, commit));
+    origin = { ref: opts.refName ?? opts.ref, commit, dirty: false };
+  } else {
+    origin = workingTreeOrigin(home);
+  }
+  const versions = opts.versions ? p.versions.filter((v) => opts.versions!.includes(v.name)) : p.versions;
+  return { p, origin, versions };
 }
 
 async function buildBase(base: BaseName, force?: boolean): Promise<BuildReport> {

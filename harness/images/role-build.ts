@@ -25,7 +25,7 @@ export interface RoleBuild {
 }
 
 /** Files under another role's folder (converge.role_dir) are not part of this role's recipe. */
-function otherRolesFiles(p: Project, role: string): (rel: string) => boolean {
+export function otherRolesFiles(p: Project, role: string): (rel: string) => boolean {
   const pattern = p.converge.role_dir;
   if (!pattern) return () => false;
   const others = p.roles.filter((r) => r !== role).map((r) => `${pattern.replaceAll('{role}', r).replace(/\/+$/, '')}/`);

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../errors.js';
 import { parseConfig, readYaml } from '../config-file.js';
+import type { AwsSettings } from '../provider/aws/settings.js';
 import { projectSchema, type BaseName, type Changes } from './schema.js';
 
 export const PROJECT_FILE = 'shakedown.yml';
@@ -26,6 +27,8 @@ export interface Project {
   suites: string;
   upgrade: string;
   defects: string;
+  provider: 'docker' | 'aws';
+  aws?: AwsSettings;
   /** As written in the project file; `channelSpec` fills in the defaults. */
   channels: Record<string, { ref: string; version?: string }>;
 }
@@ -70,6 +73,8 @@ export function loadProject(dir: string): Project {
     suites: at(p.suites),
     upgrade: at(p.upgrade),
     defects: at(p.defects),
+    provider: p.provider,
+    aws: p.aws,
     channels: p.channels,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { awsSettingsSchema } from '../provider/aws/settings.js';
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lower-case letters, digits and dashes');
 const relPath = z.string().regex(/^[^/\0][^\0]*$/, 'must be a path relative to the project file');
@@ -70,6 +71,10 @@ export const projectSchema = z
     suites: relPath.default('suites'),
     upgrade: relPath.default('upgrade.json'),
     defects: relPath.default('defects.json'),
+    /** Where environments run unless `--provider` says otherwise. */
+    provider: z.enum(['docker', 'aws']).default('docker'),
+    /** Region, instance types, SSH CIDR, VPC and backend for `--provider aws`. */
+    aws: awsSettingsSchema.optional(),
     /** Where each channel's images are built from (defaults: HEAD, production at the first version, development at the last). */
     channels: channels.default({}),
   })

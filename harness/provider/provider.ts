@@ -31,9 +31,14 @@ export interface LaunchedServer {
   hostKey: HostKey;
 }
 
+/** What a run leaves on AWS: its Pulumi stacks, and what EC2 holds for them. */
+export type AwsKind =
+  | 'stack' | 'instance' | 'address' | 'network-interface' | 'image' | 'snapshot' | 'key-pair'
+  | 'security-group' | 'route-table' | 'internet-gateway' | 'subnet' | 'vpc';
+
 /** Something a run created and may have left behind. */
 export interface Leftover {
-  kind: 'container' | 'network' | 'volume';
+  kind: 'container' | 'network' | 'volume' | AwsKind;
   id: string;
   name: string;
   labels: Record<string, string>;

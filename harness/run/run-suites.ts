@@ -12,7 +12,8 @@ import { info } from '../log.js';
 import { resolveRef, treeAt, workingTreeOrigin, type Origin } from '../project/git.js';
 import { homeProject, loadProject, project, useTree } from '../project/index.js';
 import { CHANNEL_NAME } from '../project/schema.js';
-import { DockerProvider } from '../provider/docker/docker-provider.js';
+import { admitCost } from '../provider/aws/cost.js';
+import { awsSettings, chooseProvider, MAX_INSTANCES } from '../provider/choose.js';
 import { checkInotifyRoom, serversRoom } from '../provider/docker/host-limits.js';
 import { resolveSuites, setSuitesDir } from '../suite/discover.js';
 import { planUnits, type Unit } from '../suite/plan.js';
@@ -71,6 +72,10 @@ export interface RunFlags {
   only?: 'upgrade' | 'not-upgrade';
   /** For pipelines: the upgrade's source given as images, not as a channel. */
   upgradeSource?: UpgradeSource;
+  /** docker or aws (default: the project file's provider, else docker). */
+  provider?: string;
+  /** On AWS: refuse a run that could hold more instances at once (default 20). */
+  maxInstances?: number;
 }
 
 export interface RunOutcome {
@@ -131,6 +136,11 @@ async function planAll(f: RunFlags, images: ImageSource, version: string | undef
   return planned;
 }
 
+/** The servers of the widest topology the run needs: what each worker may hold at once. */
+function widestOf(units: Planned[]) {
+  return units.map((u) => planServers(u.topology)).reduce((a, b) => (b.length > a.length ? b : a));
+}
+
 /** The images a run used, with their lineage and whether servers were launched from them as base or prebuilt. */
 async function lineageOf(r: RunReport): Promise<ImageUse[]> {
   const uses: ImageUse[] = [];
@@ -148,15 +158,18 @@ export async function runSuites(f: RunFlags): Promise<RunOutcome> {
     const units = await planAll(f, tree.images, tree.version);
     const run = newRunId();
     const resultsDir = path.resolve(f.results ?? path.join('shakedown-results', run));
-    const provider = new DockerProvider();
+    const provider = await chooseProvider(f.provider);
+    // On AWS, what the run may create and cost is shown, and bounded, before any call to AWS.
+    if (provider.name === 'aws') admitCost(awsSettings(), widestOf(units), f.workers, f.maxInstances ?? MAX_INSTANCES);
     // Every image of every topology is checked before the first container: a missing one creates nothing.
     const images = [...new Set(units.flatMap((u) => planServers(u.topology).map((s) => s.image)))];
     await provider.preflight(images);
     // Each worker holds one environment at a time; systemd in every server needs inotify instances.
     const widest = Math.max(...units.map((u) => planServers(u.topology).length));
-    checkInotifyRoom(f.workers * widest, `--workers ${f.workers}`);
-    // Spares beyond one environment per worker launch only while the host has room for them.
-    const room = serversRoom();
+    if (provider.name === 'docker') checkInotifyRoom(f.workers * widest, `--workers ${f.workers}`);
+    // Spares beyond one environment per worker launch only while there is room for them: the
+    // host's inotify instances locally, the instance bound on AWS.
+    const room = provider.name === 'docker' ? serversRoom() : (f.maxInstances ?? MAX_INSTANCES);
     await sweep(provider);
     mkdirSync(resultsDir, { recursive: true });
     info({ run }, `${tree.origin.ref} (commit ${tree.origin.commit.slice(0, 12)}${tree.origin.dirty ? ', uncommitted changes' : ''}), ${f.from === 'base' ? 'every server from the base image' : describeSource(tree.images)}`);

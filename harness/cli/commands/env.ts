@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { ADMIN_USER } from '../../environment/connect.js';
-import { launchEnvironment } from '../../environment/launch.js';
+import { launchEnvironment, planServers } from '../../environment/launch.js';
 import { isEnvId, newRunId } from '../../environment/ids.js';
 import { forgetKept, listKept, loadKept, saveKept } from '../../environment/state.js';
 import { catalog } from '../../images/catalog.js';
 import { sweep } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
-import { DockerProvider } from '../../provider/docker/docker-provider.js';
+import { admitCost } from '../../provider/aws/cost.js';
+import { awsSettings, chooseProvider, MAX_INSTANCES, providerOption } from '../../provider/choose.js';
 import { LABEL } from '../../provider/labels.js';
 import type { Leftover } from '../../provider/provider.js';
 import { defaultTopology, loadTopology } from '../../topology/load.js';
@@ -26,9 +27,11 @@ export function registerEnv(program: Command): void {
     .option('--defect <name>', 'provision a known defect (repeatable)', collect, [])
     .addOption(durationOption('--ttl <duration>', 'the janitor removes it after this', KEPT_TTL))
     .option('--json', 'print one JSON object')
-    .action(async (o: { topology?: string; base?: string; defect: string[]; ttl: number; json?: boolean }) => {
+    .addOption(providerOption())
+    .action(async (o: { topology?: string; base?: string; defect: string[]; ttl: number; json?: boolean; provider?: string }) => {
       const topology = loadTopology(o.topology ?? defaultTopology(), catalog(), o.defect, o.base);
-      const provider = new DockerProvider();
+      const provider = await chooseProvider(o.provider);
+      if (provider.name === 'aws') admitCost(awsSettings(), planServers(topology), 1, MAX_INSTANCES);
       await sweep(provider);
       let id: string | undefined;
       const off = onInterrupt(async () => id && provider.destroy(id));
@@ -49,14 +52,15 @@ export function registerEnv(program: Command): void {
     .command('ls')
     .description('list environments on the engine, kept or live')
     .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const leftovers = await new DockerProvider().leftovers();
+    .addOption(providerOption())
+    .action(async (o: { json?: boolean; provider?: string }) => {
+      const leftovers = await (await chooseProvider(o.provider)).leftovers();
       const kept = new Set(listKept());
       const envs = new Map<string, { id: string; run: string; topology: string; expires: string; keep: boolean; servers: string[]; reachable: boolean }>();
       for (const l of leftovers) {
         const id = l.labels[LABEL.env]!;
         const e = envs.get(id) ?? { id, run: l.labels[LABEL.run]!, topology: l.labels[LABEL.topology] ?? '?', expires: l.labels[LABEL.expires] ?? '?', keep: l.labels[LABEL.keep] === 'true', servers: [], reachable: kept.has(id) };
-        if (l.kind === 'container') e.servers.push(l.labels[LABEL.server] ?? l.name);
+        if (l.kind === 'container' || l.kind === 'instance') e.servers.push(l.labels[LABEL.server] ?? l.name);
         envs.set(id, e);
       }
       const list = [...envs.values()];
@@ -72,8 +76,9 @@ export function registerEnv(program: Command): void {
     .description('destroy an environment, or all of them')
     .argument('[id]', 'environment id (see env ls)')
     .option('--all', 'destroy every Shakedown environment on the engine')
-    .action(async (id: string | undefined, o: { all?: boolean }) => {
-      const provider = new DockerProvider();
+    .addOption(providerOption())
+    .action(async (id: string | undefined, o: { all?: boolean; provider?: string }) => {
+      const provider = await chooseProvider(o.provider);
       for (const x of await envsToDestroy(id, !!o.all, () => provider.leftovers())) {
         await provider.destroy(x);
         forgetKept(x);

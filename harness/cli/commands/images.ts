@@ -3,6 +3,7 @@ import { buildImages, type BuildOptions } from '../../images/build.js';
 import { channelSpec, promotions } from '../../images/channels.js';
 import { listImages, promote, pruneImages, type ListedImage } from '../../images/manage.js';
 import { baseNamed } from '../../project/index.js';
+import { awsSettings, providerName, providerOption } from '../../provider/choose.js';
 import { wholeNumber } from '../options.js';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -13,6 +14,7 @@ interface BuildFlags {
   base?: string;
   ref?: string;
   channel?: string;
+  provider?: string;
 }
 
 /** Builds what the flags ask for and prints one line per image. */
@@ -23,10 +25,21 @@ export async function build(o: BuildFlags): Promise<void> {
     opts.ref ??= c.ref;
     opts.versions = [c.version];
   }
+  if (providerName(o.provider) === 'aws') return buildAmis(opts);
   for (const r of await buildImages(opts)) {
     const origin = r.lineage.role === 'base' ? '' : ` commit ${short(r.lineage.commit)}${r.lineage.dirty ? ' (dirty)' : ''}`;
     const what = r.built ? `built in ${(r.ms / 1000).toFixed(1)} s` : r.sameAs ? `up to date (labelled; baked as ${r.sameAs})` : 'up to date';
     out(`${r.image.padEnd(60)} ${what}${origin}`);
+  }
+}
+
+/** AMIs instead of Docker images; the AWS SDK loads only here. */
+async function buildAmis(opts: BuildOptions): Promise<void> {
+  const settings = awsSettings();
+  const { buildAmis: bake } = await import('../../provider/aws/ami-build.js');
+  for (const r of await bake(settings, opts)) {
+    const what = r.built ? `baked in ${(r.ms / 1000).toFixed(1)} s` : r.sameAs ? `up to date (baked as ${r.sameAs})` : 'up to date';
+    out(`${r.image.padEnd(60)} ${r.ami.padEnd(22)} ${what} commit ${short(r.lineage.commit)}${r.lineage.dirty ? ' (dirty)' : ''}`);
   }
 }
 
@@ -39,11 +52,12 @@ export function registerImages(program: Command): void {
   const images = program.command('images').description('reference images: build, list, promote between channels, prune');
   images
     .command('build')
-    .description("build the base image and the project's role images whose recipe is new, for every version")
+    .description("build the base image and the project's role images whose recipe is new, for every version; with --provider aws, bake AMIs")
     .option('--force', 'rebuild even when the recipe is unchanged')
     .option('--base <name>', 'build on this base only (default: every base of the project)')
     .option('--ref <ref>', 'build from the project as committed at this git ref (branch, tag, commit), never the working tree')
     .option('--channel <name>', "build a channel's images: its ref and version from the project file")
+    .addOption(providerOption())
     .action(build);
   images
     .command('ls')

@@ -5,7 +5,7 @@ import { InfrastructureError } from '../../errors.js';
 import { packageRoot } from '../../paths.js';
 import { build } from './images.js';
 import { sweep } from '../../janitor/janitor.js';
-import { DockerProvider } from '../../provider/docker/docker-provider.js';
+import { chooseProvider, providerOption } from '../../provider/choose.js';
 
 export function registerSetup(program: Command): void {
   program
@@ -24,8 +24,9 @@ export function registerJanitor(program: Command): void {
     .description("remove everything whose run is over or whose expiry has passed; leave live runs alone")
     .option('--dry-run', 'only say what would be removed')
     .option('--json', 'print JSON')
-    .action(async (o: { dryRun?: boolean; json?: boolean }) => {
-      const r = await sweep(new DockerProvider(), { dryRun: o.dryRun });
+    .addOption(providerOption())
+    .action(async (o: { dryRun?: boolean; json?: boolean; provider?: string }) => {
+      const r = await sweep(await chooseProvider(o.provider), { dryRun: o.dryRun });
       if (o.json) return void process.stdout.write(JSON.stringify({ removed: r.removed.map(brief), kept: r.kept.map(brief) }) + '\n');
       for (const x of r.removed) process.stdout.write(`${o.dryRun ? 'would remove' : 'removed'} ${x.kind} ${x.name}: ${x.reason}\n`);
       for (const x of r.kept) process.stdout.write(`left ${x.kind} ${x.name}: ${x.reason}\n`);

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { info } from '../../log.js';
 import type { RunReport } from '../../run/results.js';
+import { MAX_INSTANCES, providerOption } from '../../provider/choose.js';
 import { runSuites, type RunFlags } from '../../run/run-suites.js';
-import { KEPT_TTL, parseDuration } from '../options.js';
+import { KEPT_TTL, parseDuration, wholeNumber } from '../options.js';
 import { withWorkerFlags } from '../worker-options.js';
 
 function printKept(r: RunReport): void {
@@ -30,6 +31,8 @@ export function registerRun(program: Command): void {
     .option('--junit <file>', 'also write JUnit XML here')
     .option('--json <file>', 'also write JSON results here')
     .option('--html <file>', 'also write the HTML summary here')
+    .addOption(providerOption())
+    .option('--max-instances <n>', 'on AWS: refuse a run that could have more instances at once', wholeNumber('--max-instances', 1, 1000), MAX_INSTANCES)
     .action(async (f: Omit<RunFlags, 'keepOnFailureMs'> & { keepOnFailure?: number | true }) => {
       const keepOnFailureMs = f.keepOnFailure === true ? parseDuration(KEPT_TTL) : f.keepOnFailure;
       const { report, exitCode, resultsDir } = await runSuites({ ...f, keepOnFailureMs });
