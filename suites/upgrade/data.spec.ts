@@ -17,10 +17,10 @@ describe('after the upgrade', () => {
     for (const web of env.servers('web')) await expectHttp(env.bastion, `http://${web.name}/version`, { status: 200, body: env.record.version });
   });
 
-  it('data written under v1 is intact and migrated', async () => {
+  it('data written before the upgrade is intact and migrated (no author)', async () => {
     await expectWrittenDataIntact('upgrade');
     const db = env.servers('db')[0]!;
-    assert.equal(await sql(db, "SELECT count(*) FROM notes WHERE body = 'written under v1' AND author IS NULL"), '1');
+    assert.equal(await sql(db, "SELECT count(*) FROM notes WHERE body = 'written before the upgrade' AND author IS NULL"), '1');
   });
 
   it('new writes use what the new version adds', async () => {
