@@ -88,9 +88,9 @@ describe('workers: retries, launch failures, kept environments and evidence', fu
     const spare = r.report.timeline.find((e) => e.kind === 'launch' && e.background);
     assert.ok(spare && spare.ok && spare.endMs <= breaker.endMs, `no spare launched while the breaking unit ran: ${JSON.stringify(r.report.timeline)}`);
     assert.notEqual(next.env, breaker.env);
-    assert.equal(spare.env, next.env, 'the next unit did not run on the spare');
-    const between = r.report.timeline.filter((e) => e.kind === 'launch' && !e.background && e.startMs >= breaker.endMs && e.startMs <= next.startMs);
-    assert.deepEqual(between, [], 'a launch between the breaking unit and the next: the next unit waited for it');
+    // The first environment is the only one launched in the foreground: the next unit's came from the spare, and it waited for no launch.
+    const foreground = r.report.timeline.filter((e) => e.kind === 'launch' && !e.background);
+    assert.equal(foreground.length, 1, `launches the worker waited for: ${JSON.stringify(foreground)}`);
     assert.equal(r.report.environments.length, 2, 'the broken environment and the spare');
     assert.equal(nothingLabelled(`shakedown.run=${r.report.run}`), undefined);
   });
