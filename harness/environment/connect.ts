@@ -6,7 +6,7 @@ import type { EnvironmentRecord } from './environment.js';
 import { Server } from './server.js';
 
 export const ADMIN_USER = 'testadmin';
-const CONNECT_DEADLINE_MS = 45_000;
+export const CONNECT_DEADLINE_MS = 45_000;
 const SETTLE_TIMEOUT_MS = 90_000;
 
 /** Connects to the bastion from here, then to every other server through it, pinning each host key. */

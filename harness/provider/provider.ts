@@ -17,6 +17,8 @@ export interface LaunchRequest {
   /** The run's public key, in authorized_keys form; it reaches servers at launch, never through an image. */
   authorizedKey: string;
   ctx: LogContext;
+  /** Told of each server as soon as it is up (address and host key known), before the rest are. */
+  onServer?: (server: LaunchedServer) => void;
 }
 
 /** How to reach a server by SSH: the bastion from this machine, the others from the bastion. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateImageCommand, CreateTagsCommand, DescribeImagesCommand, DescribeInstancesCommand, RunInstancesCommand, TerminateInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
@@ -134,6 +134,21 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
     assert.equal(states[after.servers['app-1']!.instanceId], 'running');
   });
 
+  /**
+   * The dynamic-provider plugins of this checkout whose pulumi CLI is gone (their parent is init):
+   * the CLI starts them in a process group of their own, so a kill -9 of the run's group leaves them.
+   */
+  const orphanedPlugins = () =>
+    readdirSync('/proc').filter((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        const ppid = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1];
+        return ppid === '1' && cmd.includes(path.join(packageRoot, 'node_modules', '@pulumi', 'pulumi', 'cmd', 'dynamic-provider'));
+      } catch {
+        return false;
+      }
+    });
+
   it("after kill -9 in the middle of an up, 'shakedown janitor --provider aws' leaves no stack, no lock and no instance of it, and nothing of the live stacks", async () => {
     const killed = plan('e-killed', 2);
     const child = spawn(process.execPath, [path.join(packageRoot, 'dist', 'test', 'aws', 'up-child.js'), `file://${dir}/backend`, JSON.stringify(killed), 'app-1'], {
@@ -143,8 +158,12 @@ describe('provider/aws stacks on the Pulumi engine, instances on moto', function
     // gate-1 recorded, app-1 made on moto but held open: its create is pending in the state.
     await until('both instances of the killed run on moto', async () => (await running(ec2, 'e-killed')).length === 2);
     assert.ok(lockFiles(dir).some((f) => f.includes('e-killed')), 'the update holds its lock');
+    const before = new Set(orphanedPlugins());
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
+    // Not the janitor's business (it manages clouds, not this machine's processes): the test cleans its own.
+    await until('the killed CLI plugin orphaned', async () => orphanedPlugins().some((p) => !before.has(p)), 5000).catch(() => undefined);
+    orphanedPlugins().filter((p) => !before.has(p)).forEach((p) => process.kill(Number(p), 'SIGKILL'));
     assert.equal(await stacks.exists('e-killed'), true);
 
     const r = janitorCli();

@@ -87,7 +87,9 @@ export class DockerProvider implements Provider {
       .withCreationHooks(() => this.creations.guard(env), created);
     const started = await dockerCall(`start ${spec.name} from ${spec.image}`, () => container.start()).finally(created);
     debug({ ...request.ctx, server: spec.name }, `container ${started.getId().slice(0, 12)} started`);
-    return { spec, address: await this.address(env, spec), hostKey: await this.hostKey(env, spec.name) };
+    const launched = { spec, address: await this.address(env, spec), hostKey: await this.hostKey(env, spec.name) };
+    request.onServer?.(launched);
+    return launched;
   }
 
   async address(env: string, spec: ServerSpec): Promise<{ host: string; port: number }> {
