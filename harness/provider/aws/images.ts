@@ -1,5 +1,6 @@
 import { DeleteSnapshotCommand, DeregisterImageCommand, DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { BadInputError } from '../../errors.js';
+import type { Lineage } from '../../images/lineage.js';
 import { LABEL } from '../labels.js';
 import { ec2Call, isGone } from './classify.js';
 
@@ -35,26 +36,19 @@ export async function deregisterImage(ec2: EC2Client, imageId: string): Promise<
   }
 }
 
-/** The lineage a baked AMI carries as tags: the Docker image labels' facts, under the same keys where they do not clash. */
-export interface AmiLineage {
+/**
+ * The lineage a baked AMI carries as tags: the Docker image labels' facts (the same fields as a
+ * role image's `Lineage`), with what only an AMI has.
+ */
+export type AmiLineage = Pick<Lineage, 'role' | 'version' | 'base' | 'hash' | 'ref' | 'commit' | 'dirty' | 'tool' | 'shakedown' | 'built'> & {
   /** The role image's tag as `roleTag` writes it: what a run looks the AMI up by. */
   image: string;
   /** Its immutable tag: commit and recipe hash. */
   immutable: string;
   project: string;
-  role: string;
-  version: string;
-  base: string;
-  hash: string;
-  ref: string;
-  commit: string;
-  dirty: boolean;
   /** The AMI it was baked from. */
   baseAmi: string;
-  tool: string;
-  shakedown: string;
-  built: string;
-}
+};
 
 export const AMI_TAG = {
   immutable: 'shakedown.immutable',
