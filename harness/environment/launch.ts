@@ -6,8 +6,7 @@ import type { LaunchedServer, Provider, ServerSpec } from '../provider/provider.
 import { generateRunKey, type KeyPair } from '../ssh/keys.js';
 import type { Topology } from '../topology/schema.js';
 import { serverNames } from '../topology/validate.js';
-import { waitSettled } from './connect.js';
-import { EarlyConnections } from './early-connect.js';
+import { Connections, waitSettled } from './connect.js';
 import { converge } from './converge.js';
 import { RunningEnvironment, type EnvironmentRecord, type Timings } from './environment.js';
 import { newEnvId } from './ids.js';
@@ -60,14 +59,13 @@ export async function launchEnvironment(o: LaunchOptions): Promise<RunningEnviro
   const ctx: LogContext = { run: o.run, worker: o.worker, env: id };
   const key = o.key ?? generateRunKey(`shakedown-${o.run}`);
   const owner: Owner = { run: o.run, env: id, worker: o.worker, topology: o.topology.name, keep: o.keep, expires: new Date(Date.now() + o.ttlMs) };
-  let servers: Server[] = [];
   // Each server is connected to as soon as it is up, while the others still boot.
-  const early = new EarlyConnections(o.topology.bastion, key, ctx);
+  const early = new Connections(o.topology.bastion, key, ctx);
   try {
-    const launched = await o.provider.launch({ owner, servers: specs, authorizedKey: key.publicKey, ctx, onServer: (l) => early.add(l) });
+    const launched = await o.provider.launch({ owner, servers: specs, authorizedKey: key.publicKey, ctx, onServer: (l) => early.add({ name: l.spec.name, ...l }) });
     const launchMs = clock.lap();
     const record = recordOf(owner, o, launched);
-    servers = await early.servers(record, launched);
+    const servers = await early.servers(record);
     const sshMs = clock.lap();
     const sshReadyMs = clock.total();
     await Promise.all(servers.map(waitSettled));
@@ -78,7 +76,7 @@ export async function launchEnvironment(o: LaunchOptions): Promise<RunningEnviro
     info(ctx, `ready in ${timings.readyMs} ms (${servers.length} servers)`);
     return new RunningEnvironment(record, o.topology, o.provider, owner, key, servers, timings, ctx);
   } catch (error) {
-    servers.forEach((s) => s.ssh.close());
+    // Closes every connection made, the servers' included.
     await early.abandon();
     await o.provider.destroy(id).catch(() => undefined);
     throw error;
