@@ -47,7 +47,7 @@ export async function cutNetwork(env: RunningEnvironment, a: Server, b: Server):
   notBastion(env, b, what);
   if (a.name === b.name) throw new BadInputError(`cannot ${what}: name two different servers`);
   const [aAddrs, bAddrs] = await Promise.all([addressesOf(a), addressesOf(b)]);
-  const cut = (peer: string[]) => (id: string) => nftTable(id, matchAddresses('saddr', peer).map((m) => `${m} drop`), matchAddresses('daddr', peer).map((m) => `${m} drop`));
+  const cut = (peer: string[]) => (id: string) => nftTable(id, matchAddresses('saddr', peer).map((m) => `${m} counter drop`), matchAddresses('daddr', peer).map((m) => `${m} counter drop`));
   const first = await nftFault(a, `cut the network to ${b.name}`, cut(bAddrs));
   try {
     const second = await nftFault(b, `cut the network to ${a.name}`, cut(aAddrs));
@@ -74,7 +74,7 @@ export async function isolate(env: RunningEnvironment, server: Server): Promise<
  */
 export async function addLoss(server: Server, percent: number): Promise<Fault> {
   if (!Number.isInteger(percent) || percent < 1 || percent > 99) throw new BadInputError(`addLoss: percent must be an integer from 1 to 99, got ${percent} (100 would cut the bastion's SSH: use isolate)`);
-  const rule = (dir: 'iif' | 'oif') => `${dir} != lo numgen random mod 100 < ${percent} drop`;
+  const rule = (dir: 'iif' | 'oif') => `${dir} != lo numgen random mod 100 < ${percent} counter drop`;
   return nftFault(server, `lose ${percent}% of packets`, (id) => nftTable(id, [rule('iif')], [rule('oif')]));
 }
 
