@@ -122,9 +122,10 @@ describe('engine: the fault library', function () {
 
   it('drops packets at random both ways (the rule counts what it dropped)', () =>
     appliedAndReverted(
-      () => addLoss(web1, 50),
+      () => addLoss(env, web1, 50),
       async () => {
         for (let i = 0; i < 5; i++) await httpCode(web2, web1);
+        assert.ok(await reaches(bastion, web1), 'the bastion is spared');
         const counted = [...(await web1.must('nft list ruleset')).matchAll(/numgen random mod 100 < 50 counter packets (\d+)/g)].map((m) => Number(m[1]));
         assert.equal(counted.length, 2);
         assert.ok(counted.some((n) => n > 0), `no packet dropped: ${counted.join(', ')}`);

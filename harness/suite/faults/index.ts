@@ -20,7 +20,8 @@ export const faults = {
   cutNetwork: (a: Server, b: Server): Promise<Fault> => cutNetwork(environment(), a, b),
   /** Isolates a server from its peers; the bastion still reaches it over SSH. */
   isolate: (server: Server): Promise<Fault> => isolate(environment(), server),
-  addLoss,
+  /** Drops a share of the packets a server exchanges with its peers; the bastion's SSH is spared. */
+  addLoss: (server: Server, percent: number): Promise<Fault> => addLoss(environment(), server, percent),
   addLatency,
   fillFilesystem,
   breakResolution,

@@ -51,7 +51,12 @@ export async function cutNetwork(env: RunningEnvironment, a: Server, b: Server):
   const first = await nftFault(a, `cut the network to ${b.name}`, cut(bAddrs));
   try {
     const second = await nftFault(b, `cut the network to ${a.name}`, cut(aAddrs));
-    return { record: { ...first.record, what, server: `${a.name}, ${b.name}` }, revert: () => Promise.all([first.revert(), second.revert()]).then(() => undefined) };
+    const record = { ...first.record, what, server: `${a.name}, ${b.name}` };
+    const revert = async () => {
+      await Promise.all([first.revert(), second.revert()]);
+      record.revertedAt = second.record.revertedAt;
+    };
+    return { record, revert };
   } catch (error) {
     await first.revert();
     throw error;
@@ -69,13 +74,20 @@ export async function isolate(env: RunningEnvironment, server: Server): Promise<
 }
 
 /**
- * Drops `percent` of the packets a server sends and receives (each way, loopback spared), at
- * random. A TCP connection survives it, slower; the bastion's SSH included.
+ * Drops `percent` of the packets a server exchanges with its peers (each way, at random);
+ * loopback and the bastion, its SSH path, are spared.
  */
-export async function addLoss(server: Server, percent: number): Promise<Fault> {
-  if (!Number.isInteger(percent) || percent < 1 || percent > 99) throw new BadInputError(`addLoss: percent must be an integer from 1 to 99, got ${percent} (100 would cut the bastion's SSH: use isolate)`);
-  const rule = (dir: 'iif' | 'oif') => `${dir} != lo numgen random mod 100 < ${percent} counter drop`;
-  return nftFault(server, `lose ${percent}% of packets`, (id) => nftTable(id, [rule('iif')], [rule('oif')]));
+export async function addLoss(env: RunningEnvironment, server: Server, percent: number): Promise<Fault> {
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new BadInputError(`addLoss: percent must be an integer from 1 to 100, got ${percent}`);
+  const what = `lose ${percent}% of packets`;
+  notBastion(env, server, what);
+  const bastion = await addressesOf(env.bastion);
+  const rules = (dir: 'iif' | 'oif', match: 'saddr' | 'daddr') => [
+    `${dir} lo accept`,
+    ...matchAddresses(match, bastion).map((m) => `${m} accept`),
+    `numgen random mod 100 < ${percent} counter drop`,
+  ];
+  return nftFault(server, what, (id) => nftTable(id, rules('iif', 'saddr'), rules('oif', 'daddr')));
 }
 
 /** The interfaces a server's traffic leaves by: every link but loopback. */
