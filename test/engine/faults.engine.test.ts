@@ -10,7 +10,8 @@ import { DockerProvider } from '../../harness/provider/docker/docker-provider.js
 import { checkHealth, healthBaseline, type HealthBaseline } from '../../harness/run/health.js';
 import { setSuitesDir } from '../../harness/suite/discover.js';
 import type { Fault } from '../../harness/suite/faults/fault.js';
-import { addLatency, addLoss, addressesOf, cutNetwork, isolate } from '../../harness/suite/faults/network.js';
+import { addLatency, addLoss } from '../../harness/suite/faults/link.js';
+import { addressesOf, cutNetwork, isolate } from '../../harness/suite/faults/network.js';
 import { fillFilesystem } from '../../harness/suite/faults/filesystem.js';
 import { breakResolution } from '../../harness/suite/faults/resolution.js';
 import { freezeService, stopService } from '../../harness/suite/faults/service.js';

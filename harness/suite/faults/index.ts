@@ -2,7 +2,8 @@ import { environment } from '../context.js';
 import type { Server } from '../../environment/server.js';
 import type { Fault } from './fault.js';
 import { stopService, freezeService } from './service.js';
-import { addLatency, addLoss, cutNetwork, isolate } from './network.js';
+import { cutNetwork, isolate } from './network.js';
+import { addLatency, addLoss } from './link.js';
 import { fillFilesystem } from './filesystem.js';
 import { breakResolution } from './resolution.js';
 

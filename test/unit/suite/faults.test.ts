@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { parseFaultNotes } from '../../../harness/suite/faults/fault.js';
-import { addLatency, addLoss, matchAddresses, nftTable } from '../../../harness/suite/faults/network.js';
+import { addLatency, addLoss } from '../../../harness/suite/faults/link.js';
+import { matchAddresses, nftTable } from '../../../harness/suite/faults/network.js';
 import { fillFilesystem } from '../../../harness/suite/faults/filesystem.js';
 import type { Server } from '../../../harness/environment/server.js';
 import { BadInputError } from '../../../harness/errors.js';
