@@ -4,6 +4,7 @@
  */
 export { environment, suiteStart, actionStart, earlierUnits, markBroken, unitShared } from './suite/context.js';
 export * from './suite/checks/index.js';
+export { faults, revertFaults, withFault, type Fault, type FaultRecord } from './suite/faults/index.js';
 export type { Action, Record } from './suite/actions.js';
 export type { RunningEnvironment, EnvironmentRecord } from './environment/environment.js';
 export type { Server, CommandResult, FileInfo } from './environment/server.js';

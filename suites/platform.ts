@@ -43,3 +43,21 @@ export async function servesAgain(server: string): Promise<boolean> {
   }
   return false;
 }
+
+/** Sends `count` requests through the LB from the bastion, 8 at a time: each answer's status and the web node that served it ('' if none said). */
+export async function servedBy(count: number): Promise<{ code: string; node: string }[]> {
+  const r = await environment().bastion.must(
+    `seq ${count} | xargs -P 8 -I{} curl -s -o /dev/null --max-time 5 -w '%{http_code} %header{x-served-by}\\n' ${lbUrl('/')}`,
+    { timeoutMs: 180_000 },
+  );
+  return r.split('\n').filter(Boolean).map((l) => {
+    const [code, node = ''] = l.trim().split(' ');
+    return { code: code!, node };
+  });
+}
+
+/** The services a role's invariants say must run (`systemctl is-active --quiet UNIT`): its components. */
+export function componentsOf(role: string): string[] {
+  const invariants = environment().topology.roles[role]?.invariants ?? [];
+  return invariants.flatMap((i) => /^systemctl is-active --quiet (\S+)$/.exec(i.command)?.[1] ?? []);
+}

@@ -2,6 +2,7 @@ import { reconnectServer } from '../environment/connect.js';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { shellQuote, type Server } from '../environment/server.js';
 import { FAILED_UNITS } from '../suite/checks/health.js';
+import { LIST_FAULTS } from '../suite/faults/fault.js';
 import type { Outcome, ServerProbe } from './health-reasons.js';
 
 /** File systems that must have room: the root disk, /run (a small tmpfs), and the role's volumes. */
@@ -19,10 +20,11 @@ export async function probeServer(env: RunningEnvironment, server: Server, budge
   const invariants = env.topology.roles[server.role]?.invariants ?? [];
   const opts = { timeoutMs: budgetMs };
   const checked = Promise.all(invariants.map((inv) => within(server.sudo(inv.command, opts), budgetMs)));
-  const [failedUnits, fresh, disk] = await Promise.all([
+  const [failedUnits, fresh, disk, faults] = await Promise.all([
     within(server.sh(FAILED_UNITS, opts), budgetMs),
     within(freshConnection(env, server, budgetMs), budgetMs),
     within(server.sh(`df --output=pcent,file ${paths.map(shellQuote).join(' ')}`, opts), budgetMs),
+    within(server.sh(LIST_FAULTS, opts), budgetMs),
   ]);
   const results = await checked;
   return {
@@ -31,6 +33,7 @@ export async function probeServer(env: RunningEnvironment, server: Server, budge
     fresh,
     disk,
     diskPaths: paths,
+    faults,
     invariants: invariants.map((invariant, i) => ({ invariant, result: results[i]! })),
   };
 }

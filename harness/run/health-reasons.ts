@@ -1,5 +1,6 @@
 import type { ExecResult } from '../ssh/connection.js';
 import { parseFailedUnits } from '../suite/checks/health.js';
+import { parseFaultNotes } from '../suite/faults/fault.js';
 import type { Invariant } from '../topology/schema.js';
 
 /** How a probe ended: with a value, or with the error that stopped it (a transport failure, a timeout). */
@@ -15,6 +16,8 @@ export interface ServerProbe {
   /** `df --output=pcent,file` of `diskPaths`. */
   disk: Outcome<ExecResult>;
   diskPaths: string[];
+  /** The notes of faults (harness/suite/faults) still in place on it. */
+  faults: Outcome<ExecResult>;
   invariants: { invariant: Invariant; result: Outcome<ExecResult> }[];
 }
 
@@ -42,6 +45,7 @@ export function serverReasons(probe: ServerProbe, baselineFailed: readonly strin
   const fresh = parseFailedUnits(probe.failedUnits.value.stdout).filter((u) => !baselineFailed.includes(u));
   if (fresh.length) reasons.push(`${s}: systemd units failed since launch: ${fresh.join(', ')}`);
   reasons.push(...diskReasons(s, probe.disk, probe.diskPaths));
+  reasons.push(...faultReasons(s, probe.faults));
   for (const { invariant, result } of probe.invariants) {
     const why = invariantFailure(s, invariant, result);
     if (why) reasons.push(`${s}: invariant '${invariant.name}' failed: ${why}`);
@@ -57,6 +61,11 @@ function diskReasons(s: string, disk: Outcome<ExecResult>, paths: string[]): str
     if (pct === undefined) return [`${s}: could not read disk usage of ${p} (${oneLine(disk.value.stderr) || `df exited ${disk.value.code}`})`];
     return pct >= FULL_PERCENT ? [`${s}: ${p} is ${pct}% full`] : [];
   });
+}
+
+function faultReasons(s: string, faults: Outcome<ExecResult>): string[] {
+  if (!faults.ok) return [`${s}: could not list the faults in place (${detail(s, faults.error)})`];
+  return parseFaultNotes(faults.value.stdout).map((f) => `${s}: fault '${f.what}' left in place (applied ${f.appliedAt})`);
 }
 
 function invariantFailure(s: string, inv: Invariant, result: Outcome<ExecResult>): string | undefined {

@@ -1,6 +1,7 @@
 import type { Lineage } from '../images/lineage.js';
 import type { Origin } from '../project/git.js';
 import type { Timings } from '../environment/environment.js';
+import type { FaultRecord } from '../suite/faults/fault.js';
 import type { SuiteResult } from '../suite/runner.js';
 
 /**
@@ -42,6 +43,8 @@ export interface Attempt {
   /** Why the environment was destroyed after this attempt: declared, marked at run time, or the health gate. */
   broke?: string;
   evidence?: Evidence;
+  /** The faults the unit applied: what, where, when applied and reverted. */
+  faults?: FaultRecord[];
   /** Infrastructure or interrupt message. */
   error?: string;
 }

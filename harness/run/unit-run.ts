@@ -85,6 +85,7 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
     (r) => !anyFailed(r.results),
   );
   const attempt: Attempt = { ...base, env: env.id, startedAt: unitStart.toISOString(), durationMs: Date.now() - unitStart.getTime(), outcome: 'passed', phases: run.results };
+  if (run.faults?.length) attempt.faults = run.faults;
   if (s.signal.aborted) return { ...attempt, outcome: 'interrupted', error: 'interrupted' };
   if (anyFailed(run.results)) {
     attempt.outcome = 'failed';

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { InfrastructureError } from '../errors.js';
 import type { RunningEnvironment, UnitWindow } from '../environment/environment.js';
+import type { FaultRecord } from './faults/fault.js';
 
 /**
  * What a running unit sees. Workers run units side by side in one process, so this lives in
@@ -18,6 +19,8 @@ export interface UnitContext {
   earlierUnits: UnitWindow[];
   /** Whatever the unit's spec files and action share (module state is shared by all workers). */
   shared: Map<string, unknown>;
+  /** The faults its specs applied, reverted or not: the report lists them. */
+  faults: FaultRecord[];
 }
 
 const storage = new AsyncLocalStorage<UnitContext>();
@@ -31,6 +34,11 @@ export function unitContext(): UnitContext {
   const ctx = storage.getStore();
   if (!ctx) throw new InfrastructureError('no environment: suites run through `shakedown run`, not on their own');
   return ctx;
+}
+
+/** The current unit's context, if code runs inside one. */
+export function currentUnit(): UnitContext | undefined {
+  return storage.getStore();
 }
 
 /** The environment a suite runs against. */

@@ -5,6 +5,7 @@ import Mocha from 'mocha';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { recorder, resolveAction } from './actions.js';
 import { unitContext, withUnitContext, type UnitContext } from './context.js';
+import type { FaultRecord } from './faults/fault.js';
 import type { Step, Unit } from './plan.js';
 import { allowTypeScript } from './typescript.js';
 
@@ -136,16 +137,18 @@ export interface RunUnitOptions {
 export interface UnitRun {
   results: SuiteResult[];
   broken?: string;
+  /** The faults it applied, each with when it was reverted (none: still in place). */
+  faults?: FaultRecord[];
 }
 
 /** Runs a unit's steps in order; after a failed action the rest of the unit is reported as skipped. */
 export function runUnit(unit: Unit, env: RunningEnvironment, opts: RunUnitOptions = {}): Promise<UnitRun> {
   // Specs and actions (a suite's own action module too) see the environment through the same API.
   const start = new Date();
-  const ctx: UnitContext = { env, suiteStartedAt: start, earlierUnits: [...env.unitWindows], shared: new Map() };
+  const ctx: UnitContext = { env, suiteStartedAt: start, earlierUnits: [...env.unitWindows], shared: new Map(), faults: [] };
   return withUnitContext(ctx, async () => {
     try {
-      return { results: await runSteps(unit, env, ctx, opts), broken: ctx.broken };
+      return { results: await runSteps(unit, env, ctx, opts), broken: ctx.broken, faults: ctx.faults };
     } finally {
       env.unitWindows.push({ start, end: new Date() });
     }

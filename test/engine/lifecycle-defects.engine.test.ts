@@ -4,13 +4,15 @@ import { defects } from '../../harness/project/index.js';
 import { nothingLabelled } from './cli.js';
 import { failuresByPhase, suiteRun } from './runs.js';
 
-/** For each defect: the phase that must fail, and what its failure must say. */
-const symptoms: Record<string, { phase: RegExp; message: RegExp }> = {
+/** For each defect: the phase that must fail, what its failure must say, and the topology if not the default. */
+const symptoms: Record<string, { phase: RegExp; message: RegExp; topology?: string }> = {
   'backup-unusable': { phase: /^functional$/, message: /platform-restore failed|restored database lacks/ },
   'lb-no-health-check': { phase: /^functional$/, message: /through the LB with web-1 down: .*(503|502)/ },
   'not-started-at-boot': { phase: /^build after reboot$/, message: /service php8\.2-fpm: is (inactive|failed)/ },
   'data-outside-volume': { phase: /^relaunch: after$/, message: /the note written before the relaunch is gone from db-1/ },
   'upgrade-breaks-v1-state': { phase: /^upgrade: action$/, message: /db-1: converging role db with '\.\/apply\.sh' failed/ },
+  'lb-check-static': { phase: /^functional$/, message: /the LB taking web-1 out with php8\.2-fpm down: not within \d+ s; last 16 requests: .*502 from web-1/ },
+  'replica-not-streaming': { phase: /^reboot: after$/, message: /^replica-1: streaming from db-1 after the reboot: not within 30 s \(WAL receiver: no WAL receiver, in recovery: true\)/, topology: 'platform-ha' },
   'config-stamped': { phase: /^idempotence: action$/, message: /^web-1: a second converge changed 2: web : nginx site; web : Reload nginx$/ },
 };
 
@@ -26,7 +28,7 @@ describe('engine: each lifecycle suite fails for the defect it exists to catch, 
   for (const [defect, want] of Object.entries(symptoms)) {
     it(`${defect}: build passes on a fresh launch, ${registry[defect]?.suite ?? '?'} fails naming the symptom`, async () => {
       const suite = registry[defect]!.suite;
-      const { code, summary } = await suiteRun(`build,${suite}`, [defect]);
+      const { code, summary } = await suiteRun(`build,${suite}`, [defect], want.topology ? ['--topology', want.topology] : []);
       const byPhase = failuresByPhase(summary);
       const report = JSON.stringify(byPhase, null, 1);
       assert.equal(code, 1, `exit ${code} (${summary.error ?? ''}); failures: ${report}`);

@@ -16,6 +16,7 @@ const probe = (edit: (p: ServerProbe) => void = () => undefined): ServerProbe =>
     fresh: { ok: true, value: undefined },
     disk: ran(DF),
     diskPaths: ['/', '/run', '/var/lib/postgresql'],
+    faults: ran(''),
     invariants: [
       { invariant: { name: 'postgresql runs', command: 'systemctl is-active --quiet postgresql@15-main' }, result: ran('') },
       { invariant: { name: 'postgres accepts connections', command: 'pg_isready -q' }, result: ran('') },
@@ -53,6 +54,15 @@ describe('run/health-reasons', () => {
     const p = probe((x) => (x.failedUnits = ran('platform-warmup.service loaded failed failed W\ncron.service loaded failed failed C\n')));
     assert.deepEqual(serverReasons(p, ['platform-warmup.service']), ['db-1: systemd units failed since launch: cron.service']);
     assert.deepEqual(serverReasons(p, ['platform-warmup.service', 'cron.service']), []);
+  });
+
+  it('each fault note left on the server is a reason naming the fault and when it was applied', () => {
+    const notes = '2026-11-30T23:50:01.000Z\tstop nginx\n2026-11-30T23:50:02.000Z\tcut the network to app-2\n';
+    assert.deepEqual(serverReasons(probe((p) => (p.faults = ran(notes))), []), [
+      "db-1: fault 'stop nginx' left in place (applied 2026-11-30T23:50:01.000Z)",
+      "db-1: fault 'cut the network to app-2' left in place (applied 2026-11-30T23:50:02.000Z)",
+    ]);
+    assert.match(serverReasons(probe((p) => (p.faults = failed('db-1: timed out'))), [])[0]!, /^db-1: could not list the faults in place \(timed out\)$/);
   });
 
   it('a file system at 95% or more is full; 94% is not', () => {
