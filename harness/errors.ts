@@ -57,8 +57,10 @@ export class CommandFailedError extends ShakedownError {
     readonly command: string,
     readonly code: number | null,
     readonly stderr: string,
+    /** What the service the command was about logged, when it names one. */
+    readonly journal = '',
   ) {
-    super(`${server}: \`${command}\` exited ${code ?? 'by signal'}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    super(`${server}: \`${command}\` exited ${code ?? 'by signal'}: ${stderr.trim().split('\n').slice(-3).join(' | ')}${journal ? ` — ${journal}` : ''}`);
   }
 }
 
