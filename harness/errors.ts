@@ -25,6 +25,11 @@ export class TestFailureError extends ShakedownError {
   readonly exitCode = 1;
 }
 
+/** The project's configuration code failed where the engine did not (a bake's converge): exit 1, as a test failure. */
+export class ConvergeFailedError extends ShakedownError {
+  readonly exitCode = 1;
+}
+
 /** SIGINT or SIGTERM. Exit 130. */
 export class InterruptedError extends ShakedownError {
   readonly exitCode = 130;
