@@ -9,13 +9,13 @@ export interface FailedTask {
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 const MESSAGE_CHARS = 300;
+/** Per journal line: a daemon's error names the file and line, and must not be cut by the lines around it. */
+const JOURNAL_LINE_CHARS = 200;
 /** How many of a service's own journal lines a failure quotes. */
 export const JOURNAL_LINES = 5;
 
-const oneLine = (text: string) => {
-  const flat = text.split('\n').map((l) => l.trim()).filter(Boolean).join(' | ');
-  return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1)}…` : flat;
-};
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const oneLine = (text: string) => cut(text.split('\n').map((l) => l.trim()).filter(Boolean).join(' | '), MESSAGE_CHARS);
 
 /** What Ansible printed after `=>`: its `msg` (and the command's stderr), or the text itself. */
 function ansibleMessage(result: string): string {
@@ -91,7 +91,7 @@ export const journalCommand = (unit: string, lines = JOURNAL_LINES) => `journalc
 /** journalctl's output as one line: its own notices dropped, the last few lines kept. */
 export function journalExcerpt(output: string, lines = JOURNAL_LINES): string {
   const kept = output.split('\n').map((l) => l.trim()).filter((l) => l && !/^-- .* --$/.test(l));
-  return oneLine(kept.slice(-lines).join('\n'));
+  return kept.slice(-lines).map((l) => cut(l, JOURNAL_LINE_CHARS)).join(' | ');
 }
 
 /** Runs a command as root on the failing server; the server's `sudo`. */

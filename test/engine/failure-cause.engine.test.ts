@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'mocha';
 import type { RunningEnvironment } from '../../harness/environment/environment.js';
 import type { Server } from '../../harness/environment/server.js';
 import { launchEnvironment } from '../../harness/environment/launch.js';
-import { CommandFailedError } from '../../harness/errors.js';
+import { converge } from '../../harness/environment/converge.js';
+import { CommandFailedError, InfrastructureError } from '../../harness/errors.js';
 import { catalog } from '../../harness/images/catalog.js';
 import { DockerProvider } from '../../harness/provider/docker/docker-provider.js';
 import { expectNoFailedUnits } from '../../harness/suite/checks/health.js';
@@ -56,5 +57,17 @@ describe('engine: failures carry their cause', function () {
     const failed = await web.sh('systemctl --failed --no-legend --plain');
     assert.equal(failed.stdout.trim(), '');
     await assert.rejects(expectNoFailedUnits(web), /failed units: refuses\.service is restarting \(activating, auto-restart\)/);
+  });
+
+  it("a converge failing on a handler names the task and quotes the service's journal (a production server carrying more than a fresh one)", async function () {
+    this.timeout(600_000);
+    // An old hand-made nginx file the fresh image never had, and a site edited by hand so the converge rewrites it and reloads.
+    await web.put('/etc/nginx/conf.d/zz-legacy.conf', 'listn 8080;\n');
+    await web.must("echo '# edited by hand' >> /etc/nginx/sites-available/platform");
+    const failed = await converge(web, { version: env.record.version, defects: [] }).then(() => undefined, (e: unknown) => e);
+    assert.ok(failed instanceof InfrastructureError, String(failed));
+    assert.match(failed.message, /^web-1: converging role web with '\.\/apply\.sh' failed \(exit 2\) at task \[web : Reload nginx\]: Unable to reload service nginx: /);
+    assert.match(failed.message, / — nginx's journal: .*\[emerg\] .*unknown directive "listn" in \/etc\/nginx\/conf\.d\/zz-legacy\.conf:1/);
+    assert.equal(failed.message.split('\n').length, 1);
   });
 });
