@@ -25,6 +25,11 @@ export class TestFailureError extends ShakedownError {
   readonly exitCode = 1;
 }
 
+/** The project's configuration code failed where the engine did not (a bake's converge): exit 1, as a test failure. */
+export class ConvergeFailedError extends ShakedownError {
+  readonly exitCode = 1;
+}
+
 /** SIGINT or SIGTERM. Exit 130. */
 export class InterruptedError extends ShakedownError {
   readonly exitCode = 130;
@@ -57,8 +62,10 @@ export class CommandFailedError extends ShakedownError {
     readonly command: string,
     readonly code: number | null,
     readonly stderr: string,
+    /** What the service the command was about logged, when it names one. */
+    readonly journal = '',
   ) {
-    super(`${server}: \`${command}\` exited ${code ?? 'by signal'}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    super(`${server}: \`${command}\` exited ${code ?? 'by signal'}: ${stderr.trim().split('\n').slice(-3).join(' | ')}${journal ? ` — ${journal}` : ''}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { InfrastructureError } from '../errors.js';
 import { project, type Project, type Version } from '../project/index.js';
+import { failedTask, journalCause, withCause } from './failure-cause.js';
 import { shellQuote, type Server } from './server.js';
 
 /** Where the project's configuration code lives on a server, baked or uploaded. */
@@ -61,8 +62,14 @@ export async function converge(server: Server, opts: ConvergeOptions): Promise<C
   const exports = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
   const r = await server.sudo(`cd ${SOURCE_DIR} && export ${exports} && bash -c ${shellQuote(p.converge.command)} 2>&1`, { timeoutMs: CONVERGE_TIMEOUT_MS });
   const code = r.code ?? -1;
-  if (!okCodes().includes(code)) {
-    throw new InfrastructureError(`${server.name}: converging role ${role} with '${p.converge.command}' failed (exit ${r.code}): ${lastLines(r.stdout + r.stderr)}`);
-  }
+  if (!okCodes().includes(code)) throw new InfrastructureError(await convergeFailure(server, role, code, r.stdout + r.stderr));
   return { output: r.stdout, code };
+}
+
+/** Why a converge failed: the task it stopped at and the journal of the service that task was about. */
+async function convergeFailure(server: Server, role: string, code: number, output: string): Promise<string> {
+  const p = project();
+  const failed = failedTask(p.converge.changes, output);
+  const journal = await journalCause((c) => server.sudo(c), failed ? `${failed.task} ${failed.message}` : lastLines(output));
+  return withCause(`${server.name}: converging role ${role} with '${p.converge.command}' failed (exit ${code})`, failed, lastLines(output), journal);
 }

@@ -1,5 +1,8 @@
 import { CommandFailedError } from '../errors.js';
+import { journalCause } from './failure-cause.js';
 import type { SshConnection, ExecOptions, ExecResult } from '../ssh/connection.js';
+
+const JOURNAL_TIMEOUT_MS = 10_000;
 
 export interface CommandResult extends ExecResult {
   command: string;
@@ -51,7 +54,7 @@ export class Server {
   /** Like sudo(), but a non-zero exit throws with the command's stderr. */
   async must(command: string, opts?: ExecOptions): Promise<string> {
     const r = await this.sudo(command, opts);
-    if (!r.ok) throw new CommandFailedError(this.name, command, r.code, r.stderr || r.stdout);
+    if (!r.ok) throw await this.failure(r);
     return r.stdout;
   }
 
@@ -75,7 +78,14 @@ export class Server {
 
   async mustWithInput(command: string, stdin: string | Buffer, opts?: ExecOptions): Promise<string> {
     const r = await this.sudo(command, { ...opts, stdin });
-    if (!r.ok) throw new CommandFailedError(this.name, command, r.code, r.stderr || r.stdout);
+    if (!r.ok) throw await this.failure(r);
     return r.stdout;
+  }
+
+  /** A failed command's error, with the journal of the service it was about (a `systemctl restart` that failed, say). */
+  private async failure(r: CommandResult): Promise<CommandFailedError> {
+    const output = r.stderr || r.stdout;
+    const journal = await journalCause((c) => this.sudo(c, { timeoutMs: JOURNAL_TIMEOUT_MS }), `${r.command}\n${output}`);
+    return new CommandFailedError(this.name, r.command, r.code, output, journal);
   }
 }

@@ -5,7 +5,10 @@ import type { Project, Version } from '../project/index.js';
 import type { BaseName } from '../project/schema.js';
 import type { BuildReport } from './build.js';
 import { immutableTag, roleTag } from './catalog.js';
-import { bakeFailure, buildForId, lastLines, run } from './docker-steps.js';
+import { ConvergeFailedError } from '../errors.js';
+import { failedTask, withCause } from '../environment/failure-cause.js';
+import { BUILDER_LABEL, builderValue } from './builder-label.js';
+import { bakeFailure, buildForId, lastLines, removeBuilders, run, type Explain } from './docker-steps.js';
 import { inspectLineage, LABEL, type Lineage } from './lineage.js';
 import { recipeHash } from './recipe.js';
 import { roleDockerfile } from './role-dockerfile.js';
@@ -52,17 +55,33 @@ export async function buildRole(b: RoleBuild): Promise<BuildReport> {
   }
   info({}, `building ${tag}`);
   // 1. The bake, untagged; 2. its lineage labels (the converge tool's version is known only once it is installed).
-  const dockerfile = roleDockerfile({ base: b.baseImage.id, packages: p.converge.packages, command: p.converge.command, env, project: p.name, okCodes: okCodesOf(p) });
-  const explain = (code: number | null, tail: string) => {
-    const failed = bakeFailure(tail);
-    if (!failed) return `building ${tag} failed (exit ${code}): ${lastLines(tail, 6)}`;
-    return `baking role ${role} (${tag}): converge command '${p.converge.command}' exited ${failed.code}: ${failed.lines}`;
-  };
-  const baked = await buildForId(['--force-rm', '-f', '-', p.converge.source], explain, dockerfile);
+  const builder = builderValue();
+  const dockerfile = roleDockerfile({ base: b.baseImage.id, packages: p.converge.packages, command: p.converge.command, env, project: p.name, okCodes: okCodesOf(p), builder });
+  const baked = await bake(b, tag, dockerfile, builder);
   const lineage = await label(b, baked, hash, await toolVersion(p, baked), tags);
   const ms = Date.now() - started;
   info({}, `built ${tag} in ${(ms / 1000).toFixed(1)} s`);
   return { image: tag, built: true, ms, lineage };
+}
+
+/**
+ * Bakes the role: a converge that fails is the configuration code's failure (exit 1), named by its
+ * role and task; anything else is the engine's. No builder container outlives the bake.
+ */
+async function bake(b: RoleBuild, tag: string, dockerfile: string, builder: string): Promise<string> {
+  const { p, role } = b;
+  const explain: Explain = (code, tail) => {
+    const failed = bakeFailure(tail);
+    if (!failed) return `building ${tag} failed (exit ${code}): ${lastLines(tail, 6)}`;
+    const task = failedTask(p.converge.changes, failed.output);
+    const what = `baking role ${role} (${tag}): converge command '${p.converge.command}' exited ${failed.code}`;
+    return new ConvergeFailedError(withCause(what, task, failed.lines, ''));
+  };
+  try {
+    return await buildForId(['--force-rm', '-f', '-', p.converge.source], explain, dockerfile);
+  } finally {
+    await removeBuilders(builder);
+  }
 }
 
 /** Gives an image its lineage labels and tags: a metadata-only build FROM it. */
@@ -83,6 +102,8 @@ async function label(b: RoleBuild, image: string, hash: string, tool: string, ta
     [LABEL.shakedown]: shakedownVersion(),
     [LABEL.built]: new Date().toISOString(),
   };
+  // The bake's builder label stays on the image unless emptied: containers launched from it are no builders.
+  labels[BUILDER_LABEL] = '';
   const args = ['build', '-q', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]), ...tags.flatMap((t) => ['-t', t]), '-'];
   await run('docker', args, (code, tail) => `labelling ${tags[0]} failed (exit ${code}): ${lastLines(tail, 3)}`, `FROM ${image}\n`);
   return (await inspectLineage(tags[0]!))!;
@@ -93,7 +114,7 @@ async function toolVersion(p: Project, image: string): Promise<string> {
   const query = p.converge.packages.length
     ? `dpkg-query -W -f '\${Package}=\${Version} ' ${p.converge.packages.join(' ')}`
     : 'echo "bash=$(dpkg-query -W -f "\\${Version}" bash)"';
-  const args = ['run', '--rm', '--label', `${LABEL.project}=${p.name}`, '--label', 'shakedown.builder=tool-version', '--network', 'none', '--entrypoint', '/bin/sh', image, '-c', query];
+  const args = ['run', '--rm', '--label', `${LABEL.project}=${p.name}`, '--label', `${BUILDER_LABEL}=${builderValue()}`, '--network', 'none', '--entrypoint', '/bin/sh', image, '-c', query];
   const out = await run('docker', args, (code, tail) => `reading the converge tool's version in ${image} failed (exit ${code}): ${lastLines(tail, 3)}`);
   return out.trim().slice(0, 200) || 'unknown';
 }

@@ -1,5 +1,6 @@
 import { shellQuote } from '../environment/server.js';
 import { SOURCE_DIR } from '../environment/converge.js';
+import { BUILDER_LABEL } from './builder-label.js';
 
 export interface RoleRecipe {
   base: string;
@@ -11,6 +12,8 @@ export interface RoleRecipe {
   project: string;
   /** Exit codes of the converge command that mean success (Puppet's --detailed-exitcodes: 2 = changed). */
   okCodes: number[];
+  /** The building process (BUILDER_LABEL's value), on the bake's container so the janitor finds a killed build's. */
+  builder: string;
 }
 
 /** The line a failed bake prints, so the build's error can quote the converge's own last lines. */
@@ -40,6 +43,8 @@ export function roleDockerfile(r: RoleRecipe): string {
       ? `RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${r.packages.join(' ')} && apt-get clean && rm -rf /var/lib/apt/lists/*`
       : '',
     `COPY . ${SOURCE_DIR}`,
+    // After the packages' layer, which stays cached: the legacy builder gives a step's container the labels so far.
+    `LABEL ${BUILDER_LABEL}=${JSON.stringify(r.builder)}`,
     `RUN ${JSON.stringify(['/bin/bash', '-c', bake])}`,
     '',
   ].filter((l, i, all) => l !== '' || i === all.length - 1).join('\n');

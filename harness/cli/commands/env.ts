@@ -58,7 +58,9 @@ export function registerEnv(program: Command): void {
       const kept = new Set(listKept());
       const envs = new Map<string, { id: string; run: string; topology: string; expires: string; keep: boolean; servers: string[]; reachable: boolean }>();
       for (const l of leftovers) {
-        const id = l.labels[LABEL.env]!;
+        // An image build's containers belong to no environment.
+        const id = l.labels[LABEL.env];
+        if (!id) continue;
         const e = envs.get(id) ?? { id, run: l.labels[LABEL.run]!, topology: l.labels[LABEL.topology] ?? '?', expires: l.labels[LABEL.expires] ?? '?', keep: l.labels[LABEL.keep] === 'true', servers: [], reachable: kept.has(id) };
         if (l.kind === 'container' || l.kind === 'instance') e.servers.push(l.labels[LABEL.server] ?? l.name);
         envs.set(id, e);

@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import { InfrastructureError } from '../../errors.js';
 import { debug } from '../../log.js';
 import type { HostKey } from '../../ssh/keys.js';
+import { BUILDER_LABEL, builderOwner } from '../../images/builder-label.js';
 import { LABEL, ownerLabels, type Owner } from '../labels.js';
 import type { LaunchedServer, LaunchRequest, Leftover, Provider, ServerSpec } from '../provider.js';
 import { CONSOLE_END, hostKeyFromConsole } from './console.js';
@@ -139,11 +140,23 @@ export class DockerProvider implements Provider {
   async leftovers(): Promise<Leftover[]> {
     const { docker } = await engine();
     const filters = JSON.stringify({ label: [LABEL.run] });
-    const [containers, networks, volumes] = await dockerCall('list Shakedown objects', () =>
-      Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters }), docker.listVolumes({ filters })]),
+    const [containers, networks, volumes, builders] = await dockerCall('list Shakedown objects', () =>
+      Promise.all([
+        docker.listContainers({ all: true, filters }),
+        docker.listNetworks({ filters }),
+        docker.listVolumes({ filters }),
+        docker.listContainers({ all: true, filters: JSON.stringify({ label: [BUILDER_LABEL] }) }),
+      ]),
     );
+    const named = (c: { Id: string; Names: string[] }) => c.Names[0]?.replace(/^\//, '') ?? c.Id;
+    // An image build's containers carry their builder's process in one label, not a run's labels.
+    const building = builders.flatMap((c) => {
+      const owner = c.Labels[LABEL.run] ? undefined : builderOwner(c.Labels[BUILDER_LABEL]);
+      return owner ? [{ kind: 'container' as const, id: c.Id, name: named(c), labels: { ...c.Labels, ...owner } }] : [];
+    });
     return [
-      ...containers.map((c) => ({ kind: 'container' as const, id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, labels: c.Labels })),
+      ...containers.map((c) => ({ kind: 'container' as const, id: c.Id, name: named(c), labels: c.Labels })),
+      ...building,
       ...networks.map((n) => ({ kind: 'network' as const, id: n.Id, name: n.Name, labels: n.Labels ?? {} })),
       ...(volumes.Volumes ?? []).map((v) => ({ kind: 'volume' as const, id: v.Name, name: v.Name, labels: v.Labels ?? {} })),
     ];

@@ -11,6 +11,17 @@ export interface FileExpectation {
   contains?: (string | RegExp)[];
   /** No pattern may match the content. */
   lacks?: (string | RegExp)[];
+  /** Match comment lines too (default: a line commented out is not there). */
+  comments?: boolean;
+  /** What starts a comment line after optional blanks (default: `#` and `;`). */
+  commentPrefixes?: string[];
+}
+
+const COMMENT_PREFIXES = ['#', ';'];
+
+/** The content without its comment lines: a required directive that is commented out is not in force. */
+export function uncommented(content: string, prefixes: string[] = COMMENT_PREFIXES): string {
+  return content.split('\n').filter((l) => !prefixes.some((p) => l.trimStart().startsWith(p))).join('\n');
 }
 
 const matches = (content: string, p: string | RegExp) => (typeof p === 'string' ? content.includes(p) : p.test(content));
@@ -24,8 +35,10 @@ export function evaluateFile(info: FileInfo | undefined, content: string | undef
   if (want.owner && info.owner !== want.owner) problems.push(`owner is ${info.owner}, expected ${want.owner}`);
   if (want.group && info.group !== want.group) problems.push(`group is ${info.group}, expected ${want.group}`);
   if (want.mode && norm(info.mode) !== norm(want.mode)) problems.push(`mode is ${info.mode}, expected ${norm(want.mode)}`);
-  for (const p of want.contains ?? []) if (!matches(content ?? '', p)) problems.push(`content lacks ${p}`);
-  for (const p of want.lacks ?? []) if (matches(content ?? '', p)) problems.push(`content has ${p}`);
+  const text = want.comments ? content ?? '' : uncommented(content ?? '', want.commentPrefixes);
+  const onlyCommented = (p: string | RegExp) => (text !== content && matches(content ?? '', p) ? ' (only in a comment line)' : '');
+  for (const p of want.contains ?? []) if (!matches(text, p)) problems.push(`content lacks ${p}${onlyCommented(p)}`);
+  for (const p of want.lacks ?? []) if (matches(text, p)) problems.push(`content has ${p}`);
   return problems;
 }
 

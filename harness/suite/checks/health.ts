@@ -18,10 +18,56 @@ export function parseFailedUnits(stdout: string): string[] {
   return stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u): u is string => !!u);
 }
 
-/** No systemd unit is in the failed state. */
-export async function expectNoFailedUnits(server: Server): Promise<void> {
-  const failed = parseFailedUnits((await server.sh(FAILED_UNITS)).stdout);
-  assertNone(server.name, 'failed units', failed.length ? [`${failed.join(', ')} failed`] : []);
+/**
+ * The activating units' state and since when (CLOCK_MONOTONIC, in µs), after a `now=` line with
+ * the uptime in seconds: /proc/uptime and systemd's monotonic stamps count from the same boot.
+ */
+export const ACTIVATING_UNITS =
+  "echo now=$(cut -d' ' -f1 /proc/uptime); u=$(systemctl list-units --all --state=activating --no-legend --plain --full | awk '{print $1}'); " +
+  '[ -z "$u" ] || systemctl show -p Id -p ActiveState -p SubState -p StateChangeTimestampMonotonic $u';
+
+/** systemd's own DefaultTimeoutStartSec: a unit still starting after it would be killed by a plain start is stuck. */
+export const ACTIVATING_BOUND_MS = 90_000;
+
+export interface ActivatingUnit {
+  unit: string;
+  sub: string;
+  /** How long it has been activating. */
+  forMs: number;
+}
+
+/** ACTIVATING_UNITS' output as units: `systemctl show` prints one blank-line-separated block per unit. */
+export function parseActivating(stdout: string): ActivatingUnit[] {
+  const now = Number(/^now=([\d.]+)/m.exec(stdout)?.[1] ?? NaN) * 1000;
+  const blocks = stdout.replace(/^now=.*$/m, '').split(/\n\s*\n/);
+  return blocks.flatMap((b) => {
+    const prop = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(b)?.[1]?.trim() ?? '';
+    if (!prop('Id') || prop('ActiveState') !== 'activating') return [];
+    const since = Number(prop('StateChangeTimestampMonotonic')) / 1000;
+    return [{ unit: prop('Id'), sub: prop('SubState'), forMs: since > 0 && now > 0 ? Math.max(0, now - since) : 0 }];
+  });
+}
+
+/** Units stuck restarting: waiting to be restarted after dying, or starting for longer than the bound. */
+export function stuckUnits(units: ActivatingUnit[], boundMs = ACTIVATING_BOUND_MS): string[] {
+  return units.flatMap((u) => {
+    if (u.sub === 'auto-restart') return [`${u.unit} is restarting (activating, auto-restart): it died and systemd is starting it again`];
+    if (u.forMs > boundMs) return [`${u.unit} has been activating (${u.sub}) for ${Math.round(u.forMs / 1000)} s, more than ${boundMs / 1000} s`];
+    return [];
+  });
+}
+
+export interface FailedUnitsOptions {
+  /** How long a unit may be activating before it counts as stuck (default: ACTIVATING_BOUND_MS). */
+  activatingBoundMs?: number;
+}
+
+/** No systemd unit is in the failed state or stuck restarting. */
+export async function expectNoFailedUnits(server: Server, opts: FailedUnitsOptions = {}): Promise<void> {
+  const [failedOut, activatingOut] = await Promise.all([server.sh(FAILED_UNITS), server.sh(ACTIVATING_UNITS)]);
+  const failed = parseFailedUnits(failedOut.stdout);
+  const stuck = stuckUnits(parseActivating(activatingOut.stdout), opts.activatingBoundMs);
+  assertNone(server.name, 'failed units', [...(failed.length ? [`${failed.join(', ')} failed`] : []), ...stuck]);
 }
 
 /** Error lines that the allow-list does not excuse. */

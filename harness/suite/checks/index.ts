@@ -7,4 +7,4 @@ export { expectFile, type FileExpectation } from './file.js';
 export { expectUser, expectGroup } from './user.js';
 export { expectCronJob, type CronExpectation } from './cron.js';
 export { expectHttp, httpFrom, type HttpResponse } from './http.js';
-export { expectNoFailedUnits, expectNoNewErrors, bootTime, type AllowedLine } from './health.js';
+export { expectNoFailedUnits, expectNoNewErrors, bootTime, type AllowedLine, type FailedUnitsOptions } from './health.js';

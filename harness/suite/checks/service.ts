@@ -1,5 +1,6 @@
 import type { Server } from '../../environment/server.js';
 import { shellQuote } from '../../environment/server.js';
+import { journalCommand, journalExcerpt } from '../../environment/failure-cause.js';
 import { assertNone } from './failure.js';
 
 export function evaluateService(active: string, enabled: string): string[] {
@@ -14,5 +15,12 @@ export async function expectService(server: Server, unit: string): Promise<void>
   const q = shellQuote(unit);
   const r = await server.sh(`systemctl is-active ${q}; systemctl is-enabled ${q}`);
   const [active = '', enabled = ''] = r.stdout.trim().split('\n');
-  assertNone(server.name, `service ${unit}`, evaluateService(active.trim(), enabled.trim()));
+  const problems = evaluateService(active.trim(), enabled.trim());
+  if (problems.length && active.trim() !== 'active') {
+    // Why it is not running is in its own journal (a configuration error, say), not in systemctl's state.
+    const journal = await server.sudo(journalCommand(unit), { timeoutMs: 10_000 }).catch(() => undefined);
+    const excerpt = journal?.ok ? journalExcerpt(journal.stdout) : '';
+    if (excerpt) problems.push(`its journal: ${excerpt}`);
+  }
+  assertNone(server.name, `service ${unit}`, problems);
 }

@@ -41,4 +41,28 @@ describe('suite/checks/file', () => {
     assert.deepEqual(evaluateFile({ ...info, mode: '0' }, undefined, { mode: '000' }), []);
     assert.deepEqual(evaluateFile({ ...info, mode: '44' }, undefined, { mode: '0044' }), []);
   });
+
+  describe('comment lines', () => {
+    const conf = '# PermitRootLogin no\n  ; debug = true\nPasswordAuthentication no\n';
+
+    it('fails a required line that is only there commented out, and says so', () => {
+      const p = evaluateFile(info, conf, { contains: ['PermitRootLogin no', /^PasswordAuthentication no$/m] });
+      assert.deepEqual(p, ['content lacks PermitRootLogin no (only in a comment line)']);
+    });
+
+    it('passes a forbidden line that is only there commented out (after blanks too)', () => {
+      assert.deepEqual(evaluateFile(info, conf, { lacks: [/debug\s*=\s*true/, 'PermitRootLogin'] }), []);
+    });
+
+    it('matches comment lines when asked to', () => {
+      const p = evaluateFile(info, conf, { comments: true, contains: ['PermitRootLogin no'], lacks: [/debug/] });
+      assert.deepEqual(p, ['content has /debug/']);
+    });
+
+    it('takes other comment markers', () => {
+      const php = '<?php\n// $debug = true;\n$host = "db";\n';
+      assert.deepEqual(evaluateFile(info, php, { commentPrefixes: ['//'], lacks: ['$debug'], contains: ['$host'] }), []);
+      assert.deepEqual(evaluateFile(info, php, { lacks: ['$debug'] }), ['content has $debug']);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { lineTime, outsideWindows, syslogErrors, unexcused } from '../../../../harness/suite/checks/health.js';
+import { lineTime, outsideWindows, parseActivating, stuckUnits, syslogErrors, unexcused } from '../../../../harness/suite/checks/health.js';
 
 const since = new Date('2024-05-01T12:00:00Z');
 /** /var/log/syslog in rsyslog's high-precision RFC 3339 format. */
@@ -48,4 +48,34 @@ describe('suite/checks/health', () => {
     const kept = outsideWindows(lines, [{ start, end: new Date('2026-11-22T05:10:30.000Z') }]);
     assert.deepEqual(kept.map((l) => l.slice(11, 26)), ['05:10:21.015405', '05:10:32.100000']);
   });
+});
+
+describe('suite/checks/health: units stuck restarting', () => {
+  // ACTIVATING_UNITS on a server 1000 s after boot: php-fpm dies at each start, a oneshot has been starting for 2 min, postgres for 3 s.
+  const shown = [
+    'now=1000.50',
+    'Id=php8.2-fpm.service\nActiveState=activating\nSubState=auto-restart\nStateChangeTimestampMonotonic=999000000',
+    'Id=platform-warmup.service\nActiveState=activating\nSubState=start\nStateChangeTimestampMonotonic=880000000',
+    'Id=postgresql@15-main.service\nActiveState=activating\nSubState=start\nStateChangeTimestampMonotonic=997500000',
+    '',
+  ].join('\n\n');
+
+  it('reads each activating unit, its sub-state and how long it has been activating', () => {
+    assert.deepEqual(parseActivating(shown), [
+      { unit: 'php8.2-fpm.service', sub: 'auto-restart', forMs: 1500 },
+      { unit: 'platform-warmup.service', sub: 'start', forMs: 120500 },
+      { unit: 'postgresql@15-main.service', sub: 'start', forMs: 3000 },
+    ]);
+  });
+
+  it('reads no unit when none is activating', () => assert.deepEqual(parseActivating('now=12.00\n'), []));
+
+  it('reports a unit waiting to be restarted and one starting past the bound, not one starting briefly', () => {
+    const stuck = stuckUnits(parseActivating(shown));
+    assert.equal(stuck.length, 2);
+    assert.match(stuck[0]!, /^php8\.2-fpm\.service is restarting \(activating, auto-restart\)/);
+    assert.match(stuck[1]!, /^platform-warmup\.service has been activating \(start\) for 121 s, more than 90 s$/);
+  });
+
+  it('takes another bound', () => assert.equal(stuckUnits(parseActivating(shown), 1000).length, 3));
 });
