@@ -32,13 +32,16 @@ const executions = (u: UnitReport) => {
 /**
  * How often the race defect's suite catches it: `runs` runs without --repeat, then `runs` runs
  * with --repeat `repeat`, each a separate `shakedown run`, `parallel` of them at a time. Set
- * BENCH_RACE_SUITE, BENCH_RACE_DEFECT, BENCH_RACE_ARGS (e.g. '--topology platform') to aim it elsewhere.
+ * BENCH_RACE_SUITE, BENCH_RACE_DEFECT, BENCH_RACE_ARGS (e.g. '--topology platform') to aim it elsewhere,
+ * BENCH_RACE_ONLY=single or repeat for one half. With `--workers` at least `repeat`, each repeat of a
+ * run is also a run without --repeat (a fresh environment of its own): `unitRuns` counts them.
  */
 export async function benchCatchRate(runs: number, repeat: number, parallel: number): Promise<void> {
   const suite = process.env.BENCH_RACE_SUITE ?? 'reboot';
   const defect = process.env.BENCH_RACE_DEFECT ?? 'boot-order-race';
   const extra = (process.env.BENCH_RACE_ARGS ?? '').split(' ').filter(Boolean);
-  for (const n of [1, repeat]) {
+  const only = process.env.BENCH_RACE_ONLY;
+  for (const n of only === 'single' ? [1] : only === 'repeat' ? [repeat] : [1, repeat]) {
     const outcomes: boolean[] = [];
     const single: string[] = [];
     const started = Date.now();
