@@ -4,6 +4,7 @@ import { setLogLevel } from '../harness/log.js';
 import { DockerProvider } from '../harness/provider/docker/docker-provider.js';
 import { loadTopology } from '../harness/topology/load.js';
 import { benchAwsStacks } from './aws-stacks.js';
+import { benchCatchRate } from './catch-rate.js';
 import { benchLifecycle } from './lifecycle.js';
 import { benchBaseVersusPrebuilt, benchNightly, benchNoChangeBuild, benchOneRoleChange } from './imaging.js';
 import { benchReplacement, benchSkew, benchWorkers } from './workers.js';
@@ -23,7 +24,7 @@ const ready: number[] = [];
 const sshReady: number[] = [];
 const destroy: number[] = [];
 let perCommand: number[] = [];
-/** BENCH_PARTS=env,raw,lifecycle,workers,imaging,base,nightly (the default: all) picks the figures to measure; aws only when named. */
+/** BENCH_PARTS=env,raw,lifecycle,workers,imaging,base,nightly (the default: all) picks the figures to measure; aws and catch-rate only when named. */
 const parts = new Set((process.env.BENCH_PARTS ?? 'env,raw,lifecycle,workers,imaging,base,nightly').split(','));
 for (let i = 0; i < RUNS && parts.has('env'); i++) {
   const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000 });
@@ -73,4 +74,5 @@ if (parts.has('imaging')) {
 }
 if (parts.has('base')) await benchBaseVersusPrebuilt(provider, topology, Number(process.env.BENCH_BASE_RUNS ?? 2));
 if (parts.has('nightly')) benchNightly();
+if (parts.has('catch-rate')) await benchCatchRate(Number(process.env.BENCH_RACE_RUNS ?? 10), Number(process.env.BENCH_RACE_REPEAT ?? 2), Number(process.env.BENCH_RACE_PARALLEL ?? 2));
 process.exit(0);

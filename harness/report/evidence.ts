@@ -37,10 +37,10 @@ export async function collectEvidence(env: EvidenceSource, o: CollectOptions): P
   return { dir: o.dir, failure: o.failure, servers };
 }
 
-/** `evidence/<unit>/attempt-<n>`, safe as a relative path: one segment per part, no `..`, no spaces. */
-export function evidenceDirName(unit: string, attempt: number): string {
+/** `evidence/<unit>/attempt-<n>` (`…/repeat-<r>/attempt-<n>` with `--repeat`), safe as a relative path: one segment per part, no `..`, no spaces. */
+export function evidenceDirName(unit: string, attempt: number, repeat?: number): string {
   if (!Number.isSafeInteger(attempt) || attempt < 1) throw new RangeError(`evidenceDirName: attempt must be a positive integer, got ${attempt}`);
-  return `evidence/${safeSegment(unit)}/attempt-${attempt}`;
+  return `evidence/${safeSegment(unit)}/${repeat ? `repeat-${repeat}/` : ''}attempt-${attempt}`;
 }
 
 /** One path segment from any name: "functional/backup-restore" → "functional-backup-restore", "../x" → "x". */

@@ -1,4 +1,5 @@
 import type { ImageUse, Attempt, EnvironmentReport, Evidence, RunReport, UnitReport } from '../run/results.js';
+import { ratioText } from '../run/repeats.js';
 import { formatDuration } from './duration.js';
 import { esc } from './escape.js';
 import { phaseName } from './phase-name.js';
@@ -115,7 +116,7 @@ function unitsTable(units: UnitReport[]): string {
     const name = listed(u) ? `<a href="#${anchor(unitName(u))}">${esc(unitName(u))}</a>` : esc(unitName(u));
     const workers = [...new Set(u.attempts.map((a) => `w${a.worker}`))].join(' → ') || '—';
     const ms = u.attempts.reduce((n, a) => n + a.durationMs, 0);
-    return `<tr class="unit"><td>${name}</td><td>${badge(u.outcome)}</td><td class="num">${u.attempts.length}</td><td>${esc(workers)}</td><td class="num">${esc(formatDuration(ms))}</td><td class="num">${u.expectedMs === undefined ? '—' : esc(formatDuration(u.expectedMs))}</td></tr>`;
+    return `<tr class="unit"><td>${name}</td><td>${badge(u.outcome)}${u.repeats ? ` <span class="ratio">${esc(ratioText(u))}</span>` : ''}</td><td class="num">${u.attempts.length}</td><td>${esc(workers)}</td><td class="num">${esc(formatDuration(ms))}</td><td class="num">${u.expectedMs === undefined ? '—' : esc(formatDuration(u.expectedMs))}</td></tr>`;
   });
   return [
     '<section id="units">',
@@ -134,11 +135,11 @@ function failures(units: UnitReport[]): string {
 
 function unitFailures(u: UnitReport): string {
   const attempts = u.attempts.filter((a) => a.outcome !== 'passed');
-  return [`<article id="${anchor(unitName(u))}">`, `<h3>${esc(unitName(u))} ${badge(u.outcome)}</h3>`, ...attempts.map((a) => attemptFailures(u, a)), '</article>'].join('\n');
+  return [`<article id="${anchor(unitName(u))}">`, `<h3>${esc(unitName(u))} ${badge(u.outcome)}${u.repeats ? ` ${esc(ratioText(u))}` : ''}</h3>`, ...attempts.map((a) => attemptFailures(u, a)), '</article>'].join('\n');
 }
 
 function attemptFailures(u: UnitReport, a: Attempt): string {
-  const where = [`attempt ${a.attempt}`, `worker ${a.worker}`, a.env && `env ${a.env}`, a.outcome, formatDuration(a.durationMs)].filter(Boolean).join(' · ');
+  const where = [a.repeat && `repeat ${a.repeat}`, `attempt ${a.attempt}`, `worker ${a.worker}`, a.env && `env ${a.env}`, a.outcome, formatDuration(a.durationMs)].filter(Boolean).join(' · ');
   const tests = a.phases.flatMap((p) =>
     p.tests
       .filter((t) => t.state === 'failed')

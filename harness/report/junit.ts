@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { launchedFromBase, type Attempt, type Evidence, type ImageUse, type RunReport, type UnitReport } from '../run/results.js';
+import { ratioText } from '../run/repeats.js';
 import type { TestResult } from '../suite/runner.js';
 import { seconds } from './duration.js';
 import { esc, firstLine } from './escape.js';
@@ -63,8 +64,12 @@ interface Suite {
 function unitSuites(report: RunReport, u: UnitReport, root: string): { xml: string; counts: Counts }[] {
   const last = u.attempts.at(-1);
   // A unit lost to infrastructure is reported as that alone, whatever an earlier attempt ran.
-  const ran = u.outcome === 'infra' ? undefined : [...u.attempts].reverse().find((a) => a.phases.length > 0);
+  const ran = u.outcome === 'infra' ? undefined : reported(u);
   const suites = ran ? phaseSuites(u, ran, root) : [];
+  if (u.repeats && u.outcome === 'flaky') {
+    if (!suites.length) suites.push({ name: u.unit, durationMs: 0, out: [], cases: [] });
+    suites[0]!.cases.push(flakyCase(u, suites[0]!.name));
+  }
   if (!ran || stoppedShort(u)) {
     if (!suites.length) suites.push({ name: u.unit, durationMs: last?.durationMs ?? 0, startedAt: last?.startedAt, out: [], cases: [] });
     const into = suites.at(-1)!;
@@ -72,6 +77,29 @@ function unitSuites(report: RunReport, u: UnitReport, root: string): { xml: stri
   }
   const props = properties(report, u, ran ?? last);
   return suites.map((s) => ({ xml: suiteXml(s, props), counts: count(s.cases) }));
+}
+
+/**
+ * The attempt whose tests a unit's test cases show: the last that ran tests, or for a repeated
+ * unit that did not pass the last failed one, so a repeat that passed cannot hide one that failed.
+ */
+function reported(u: UnitReport): Attempt | undefined {
+  const ran = [...u.attempts].reverse().filter((a) => a.phases.length > 0);
+  return (u.repeats && u.outcome !== 'passed' ? ran.find((a) => a.outcome === 'failed') : undefined) ?? ran[0];
+}
+
+/** A repeated unit that passed only some runs: a failure of its own, with the ratio, whatever its last run did. */
+function flakyCase(u: UnitReport, classname: string): Case {
+  const message = `flaky: ${ratioText(u)} runs`;
+  const runs = u.attempts.map((a) => `${attemptLabel(a)}: ${a.outcome}`);
+  return {
+    state: 'failed',
+    xml: [
+      `    <testcase classname="${esc(classname)}" name="${esc(`${u.unit}: repeats`)}" time="0">`,
+      `      <failure message="${esc(message)}" type="flaky">${esc([message, '', ...runs].join('\n'))}</failure>`,
+      '    </testcase>',
+    ].join('\n'),
+  };
 }
 
 /** Whether the unit, or its last attempt, ended without its tests having their say. */
@@ -118,6 +146,7 @@ function properties(r: RunReport, u: UnitReport, a: Attempt | undefined): string
     ['shakedown.unit', u.unit],
     ['shakedown.outcome', u.outcome],
     ['shakedown.attempts', u.attempts.length],
+    ['shakedown.repeats', u.repeats ? ratioText(u) : undefined],
     ['shakedown.worker', a?.worker],
     ['shakedown.env', a?.env],
     ['shakedown.broke', a?.broke],
@@ -198,7 +227,7 @@ function unmatchedFailures(earlier: Attempt[], ran: Attempt, root: string): stri
   });
 }
 
-const attemptLabel = (a: Attempt) => `attempt ${a.attempt} (worker ${a.worker}${a.env ? `, env ${a.env}` : ''})`;
+const attemptLabel = (a: Attempt) => `${a.repeat ? `repeat ${a.repeat} ` : ''}attempt ${a.attempt} (worker ${a.worker}${a.env ? `, env ${a.env}` : ''})`;
 
 /** `[[ATTACHMENT|/abs/path]]` per evidence file, and a line per server that could not be reached. */
 function evidenceLines(e: Evidence | undefined, root: string): string[] {

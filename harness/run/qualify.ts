@@ -8,6 +8,7 @@ import { LaunchTimes } from './launch-times.js';
 import { GATE_ALLOWANCE_MS, Pool } from './pool.js';
 import type { KeptEnvironment, RunReport, UnitReport } from './results.js';
 import { assemble, boundsLine, exitOf, outcomeLine, unstarted } from './run-report.js';
+import { byUnit, expandRepeats, learntMs, reportKey } from './repeats.js';
 import { orderUnits, type Order } from './schedule.js';
 import { spareTopology } from './spare.js';
 import { Timeline, type ProgressSink } from './timeline.js';
@@ -23,6 +24,8 @@ export interface QualifyOptions {
   ttlMs: number;
   workers: number;
   retries: number;
+  /** Each unit runs this many times (default 1); one that fails in any run fails. */
+  repeat?: number;
   order: Order;
   keepOnFailureMs?: number;
   /** At most this many environments launch at once. */
@@ -86,7 +89,7 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
   const runPlanned = async (p: PlannedUnit, rank: number) => {
     const worker = await pool.acquire({ topology: p.topology.name, rank, expectedMs: p.expectedMs, breaks: !!p.unit.breaks, fresh: p.unit.fresh }).catch((e: Error) => e);
     tidy(worker instanceof Worker ? worker : undefined);
-    if (worker instanceof Error) return void (abort.signal.aborted || reports.set(p.key, unstarted(p, 'infra', worker.message)));
+    if (worker instanceof Error) return void (abort.signal.aborted || reports.set(reportKey(p), unstarted(p, 'infra', worker.message)));
     try {
       // A unit that throws (an action module that does not load, say) is that unit's error: its environment
       // is in an unknown state, so it goes, and the run goes on.
@@ -94,7 +97,7 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
         worker.discard(`unit ${p.unit.name} ended with an error: ${e.message}`);
         return unstarted(p, 'infra', `${p.unit.name}: ${e.message}`);
       });
-      reports.set(p.key, report);
+      reports.set(reportKey(p), report);
       // Nothing left to hand out: free the machine for the units still running elsewhere.
       if (!pool.pending().length) worker.discard('no units left for it');
     } finally {
@@ -107,7 +110,7 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
   unregister();
   o.progress.stop();
   const makespanMs = timeline.now();
-  const units = ordered.map((p) => reports.get(p.key) ?? unstarted(p, 'interrupted', 'the run was interrupted before this unit started'));
+  const units = byUnit(ordered, (p) => reports.get(reportKey(p)) ?? unstarted(p, 'interrupted', 'the run was interrupted before this unit started'));
   const report = assemble({ run: o.run, workers, topologies: [...new Set(o.units.map((u) => u.topology.name))], units, timeline, kept, makespanMs, totalMs: Date.now() - started, interrupted: abort.signal.aborted });
   if (!abort.signal.aborted) saveHistory(learn(history, units, launchTimes));
   info({ run: o.run }, boundsLine(report));
@@ -121,12 +124,12 @@ function plan(o: QualifyOptions, history: History): PlannedUnit[] {
     const key = historyKey(topology.name, unit.name);
     return { unit, topology, key, expectedMs: expectedMs(history, key), name: unit.name };
   });
-  return orderUnits(planned, o.order);
+  return orderUnits(expandRepeats(planned, o.repeat ?? 1), o.order);
 }
 
 /** The history with this run's unit durations (of units that ran to an end) and launch times. */
 function learn(history: History, units: UnitReport[], launchTimes: LaunchTimes): History {
   const worked = units.filter((u) => u.attempts.some((a) => a.outcome === 'passed' || a.outcome === 'failed'));
-  const durations = worked.map((u) => ({ key: historyKey(u.topology, u.unit), ms: u.attempts.at(-1)!.durationMs }));
+  const durations = worked.map((u) => ({ key: historyKey(u.topology, u.unit), ms: learntMs(u) }));
   return recordLaunches(recordDurations(history, durations), launchTimes.all());
 }

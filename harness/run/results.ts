@@ -7,8 +7,9 @@ import type { SuiteResult } from '../suite/runner.js';
 /**
  * How one unit ended, after its retries:
  * - passed: first attempt passed;
- * - flaky: an attempt failed and a later one, on a fresh environment, passed;
- * - failed: every attempt failed;
+ * - flaky: an attempt failed and a later one, on a fresh environment, passed; or, with
+ *   `--repeat`, some repeats passed and some failed (which fails the run);
+ * - failed: every attempt failed (with `--repeat`: no repeat passed);
  * - infra: no environment could be had for it (exit 3, not a test failure);
  * - interrupted: a signal stopped it, or stopped the run before it began.
  */
@@ -34,6 +35,8 @@ export interface Evidence {
 export interface Attempt {
   /** 1, 2, … (retries are later attempts). */
   attempt: number;
+  /** With `--repeat`: which run of the unit (1, 2, …) this attempt belongs to. */
+  repeat?: number;
   worker: number;
   env?: string;
   startedAt: string;
@@ -57,7 +60,15 @@ export interface UnitReport {
   outcome: UnitOutcome;
   /** From the duration history; undefined for a unit never run before. */
   expectedMs?: number;
+  /** With `--repeat`: how many of its runs passed (outright, not on retry). */
+  repeats?: Repeats;
   attempts: Attempt[];
+}
+
+/** A repeated unit's pass ratio: `passed` of `runs`. */
+export interface Repeats {
+  passed: number;
+  runs: number;
 }
 
 /** One bar on a worker's timeline; times are ms since the run started. */

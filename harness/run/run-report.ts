@@ -1,6 +1,7 @@
 import { EXIT } from '../errors.js';
 import { closingLine, countResults } from '../report/summary.js';
 import type { KeptEnvironment, RunReport, UnitReport } from './results.js';
+import { failsRun, finalAttempts, ratioText } from './repeats.js';
 import { launchBoundMs, lowerBoundMs, workerLoads } from './schedule.js';
 import type { Timeline } from './timeline.js';
 import type { PlannedUnit } from './unit-run.js';
@@ -21,21 +22,21 @@ export interface RunFacts {
 
 /** A unit that never ran on an environment: no worker could get one, or the run stopped first. */
 export function unstarted(p: PlannedUnit, outcome: 'infra' | 'interrupted', error: string): UnitReport {
-  const attempt = { attempt: 1, worker: 0, startedAt: new Date().toISOString(), durationMs: 0, outcome, phases: [], error };
+  const attempt = { attempt: 1, ...(p.repeat && { repeat: p.repeat.index }), worker: 0, startedAt: new Date().toISOString(), durationMs: 0, outcome, phases: [], error };
   return { unit: p.unit.name, suite: p.unit.suite, topology: p.topology.name, outcome, expectedMs: p.expectedMs, attempts: [attempt] };
 }
 
 export function exitOf(r: RunReport): number {
   if (r.outcome === 'interrupted') return EXIT.interrupted;
   if (r.infra) return EXIT.infrastructure;
-  return r.failed ? EXIT.failed : EXIT.passed;
+  return r.failed || r.outcome === 'failed' ? EXIT.failed : EXIT.passed;
 }
 
 export function assemble(f: RunFacts): RunReport {
-  const suites = f.units.flatMap((u) => u.attempts.at(-1)!.phases);
+  const suites = f.units.flatMap((u) => finalAttempts(u).flatMap((a) => a.phases));
   const counts = countResults(suites);
   const infra = f.units.filter((u) => u.outcome === 'infra');
-  const failed = counts.failed || f.units.some((u) => u.outcome === 'failed');
+  const failed = counts.failed || f.units.some(failsRun);
   const worked = f.units.flatMap((u) => u.attempts.filter((a) => a.outcome === 'passed' || a.outcome === 'failed'));
   const environments = f.workers.flatMap((w) => w.environments);
   const timeline = [...f.timeline.events].sort((a, b) => a.worker - b.worker || a.startMs - b.startMs);
@@ -71,5 +72,11 @@ export function boundsLine(r: RunReport): string {
 }
 
 export function outcomeLine(r: RunReport): string {
-  return closingLine(r) + (r.flaky ? `, ${r.flaky} flaky` : '') + (r.infra ? `, ${r.infra} infrastructure errors` : '');
+  return closingLine(r) + (r.flaky ? `, ${r.flaky} flaky` : '') + (r.infra ? `, ${r.infra} infrastructure errors` : '') + repeatsText(r);
+}
+
+/** With `--repeat`, each unit's outcome and pass ratio: "; repeats: reboot flaky (passed 2/3), build passed (passed 3/3)". */
+function repeatsText(r: RunReport): string {
+  const repeated = r.units.filter((u) => u.repeats);
+  return repeated.length ? `; repeats: ${repeated.map((u) => `${u.unit} ${u.outcome} (${ratioText(u)})`).join(', ')}` : '';
 }

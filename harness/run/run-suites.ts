@@ -50,6 +50,8 @@ export interface RunFlags {
   ttl: number;
   workers: number;
   retries: number;
+  /** Each unit runs this many times; one that fails in any run fails (default 1). */
+  repeat?: number;
   order: Order;
   keepOnFailureMs?: number;
   gate: boolean;
@@ -180,6 +182,7 @@ export async function runSuites(f: RunFlags): Promise<RunOutcome> {
       ttlMs: f.ttl,
       workers: f.workers,
       retries: f.retries,
+      repeat: f.repeat,
       order: f.order,
       keepOnFailureMs: f.keepOnFailureMs,
       launchConcurrency: f.launchConcurrency ?? Math.min(f.workers, 2),

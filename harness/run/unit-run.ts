@@ -14,9 +14,11 @@ export interface PlannedUnit {
   topology: Topology;
   key: string;
   expectedMs?: number;
+  /** With `--repeat`: which of the unit's runs this is. */
+  repeat?: { index: number; of: number };
 }
 
-export type CollectEvidence = (env: RunningEnvironment, o: { since: Date; unit: string; attempt: number; phases: Attempt['phases'] }) => Promise<Evidence>;
+export type CollectEvidence = (env: RunningEnvironment, o: { since: Date; unit: string; attempt: number; repeat?: number; phases: Attempt['phases'] }) => Promise<Evidence>;
 
 export interface UnitRunSetup {
   retries: number;
@@ -53,7 +55,7 @@ export async function runOnWorker(p: PlannedUnit, worker: Worker, s: UnitRunSetu
   }
   report.outcome = outcomeOf(report.attempts);
   const ms = report.attempts.reduce((t, a) => t + a.durationMs, 0);
-  s.progress.unitDone(worker.id, p.unit.name, report.outcome, ms);
+  s.progress.unitDone(worker.id, p.repeat ? `${p.unit.name} (repeat ${p.repeat.index}/${p.repeat.of})` : p.unit.name, report.outcome, ms);
   return report;
 }
 
@@ -66,7 +68,7 @@ export function outcomeOf(attempts: Attempt[]): UnitReport['outcome'] {
 
 async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunSetup): Promise<Attempt> {
   const startedAt = new Date();
-  const base = { attempt: n, worker: worker.id, startedAt: startedAt.toISOString(), phases: [] };
+  const base = { attempt: n, ...(p.repeat && { repeat: p.repeat.index }), worker: worker.id, startedAt: startedAt.toISOString(), phases: [] };
   let env: RunningEnvironment;
   try {
     if (n > 1) worker.discard(`attempt ${n - 1} of ${p.unit.name} failed; retried on a fresh environment`);
@@ -78,9 +80,9 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
     return { ...base, durationMs: Date.now() - startedAt.getTime(), outcome, error: (error as Error).message };
   }
   const unitStart = new Date();
-  s.progress.set(worker.id, 'running', `${p.unit.name}${n > 1 ? ` (attempt ${n})` : ''}`);
+  s.progress.set(worker.id, 'running', `${p.unit.name}${p.repeat ? ` (repeat ${p.repeat.index}/${p.repeat.of})` : ''}${n > 1 ? ` (attempt ${n})` : ''}`);
   const run = await s.timeline.span(
-    { worker: worker.id, kind: 'unit', label: `${p.unit.name}${n > 1 ? ` #${n}` : ''}`, env: env.id },
+    { worker: worker.id, kind: 'unit', label: `${p.unit.name}${p.repeat ? ` r${p.repeat.index}` : ''}${n > 1 ? ` #${n}` : ''}`, env: env.id },
     () => (s.runUnit ?? runUnit)(p.unit, env, { reporter: Silent, signal: s.signal }),
     (r) => !anyFailed(r.results),
   );
@@ -93,7 +95,7 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
       s.progress.set(worker.id, 'evidence', p.unit.name);
       const collect = s.evidence;
       attempt.evidence = await s.timeline
-        .span({ worker: worker.id, kind: 'evidence', label: `evidence ${p.unit.name}`, env: env.id }, () => collect(env, { since: unitStart, unit: p.unit.name, attempt: n, phases: run.results }))
+        .span({ worker: worker.id, kind: 'evidence', label: `evidence ${p.unit.name}`, env: env.id }, () => collect(env, { since: unitStart, unit: p.unit.name, attempt: n, repeat: p.repeat?.index, phases: run.results }))
         .catch(() => undefined);
     }
   }

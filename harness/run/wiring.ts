@@ -32,5 +32,5 @@ export function runGate(): Gate {
 
 /** Evidence bundles under the results directory, one folder per failed attempt. */
 export function runEvidence(resultsDir: string): CollectEvidence {
-  return (env, o) => collectEvidence(env, { since: o.since, resultsDir, dir: evidenceDirName(o.unit, o.attempt), failure: failureText(o.phases) });
+  return (env, o) => collectEvidence(env, { since: o.since, resultsDir, dir: evidenceDirName(o.unit, o.attempt, o.repeat), failure: failureText(o.phases) });
 }

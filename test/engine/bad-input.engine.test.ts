@@ -49,6 +49,11 @@ describe('engine: bad input is refused before anything is created', function () 
 
   it('a worker count of 0: exit 2, names the range', () => rejects(['run', '--suite', 'build', '--workers', '0'], 2, /--workers must be a whole number from 1 to 16, not '0'/));
 
+  it('a repeat of 0 or not a whole number: exit 2, names the range', async () => {
+    await rejects(['run', '--suite', 'build', '--repeat', '0'], 2, /--repeat must be a whole number from 1 to 100, not '0'/);
+    await rejects(['run', '--suite', 'build', '--repeat', '2.5'], 2, /--repeat must be a whole number from 1 to 100, not '2\.5'/);
+  });
+
   it('an unknown scheduling order: exit 2, lists the choices', () => rejects(['run', '--suite', 'build', '--order', 'random'], 2, /'random' is invalid\. Allowed choices are longest, given/));
 
   it('a malformed keep-on-failure TTL: exit 2', () => rejects(['run', '--suite', 'build', '--keep-on-failure', 'forever'], 2, /'forever' is not a duration/));

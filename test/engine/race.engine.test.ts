@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'mocha';
+import { defects } from '../../harness/project/index.js';
+import { nothingLabelled } from './cli.js';
+import { RACES } from './races.js';
+import { failuresByPhase, suiteRun } from './runs.js';
+
+/**
+ * One run catches the race about one time in two (measured under load: BENCH_PARTS=catch-rate, 5 of
+ * 10 runs), so 8 runs all miss it about once in 250 test runs.
+ */
+const REPEAT = 8;
+const PLATFORM = ['--topology', 'platform', '--workers', '2'];
+
+describe('engine: race hunting with run --repeat', function () {
+  this.timeout(3_600_000);
+  const registry = defects();
+
+  for (const [defect, symptom] of Object.entries(RACES)) {
+    const suite = registry[defect]?.suite ?? '?';
+    it(`${defect}: ${suite} --repeat ${REPEAT} fails, the unit not passed in every run, naming the symptom`, async () => {
+      const { code, summary, junit } = await suiteRun(suite, [defect], [...PLATFORM, '--repeat', String(REPEAT)]);
+      const byPhase = failuresByPhase(summary);
+      const report = JSON.stringify(byPhase, null, 1);
+      const [unit] = summary.units;
+      assert.equal(code, 1, `exit ${code} (${summary.error ?? ''}); failures: ${report}`);
+      assert.ok(unit && ['flaky', 'failed'].includes(unit.outcome), `outcome ${unit?.outcome}`);
+      assert.equal(unit.repeats?.runs, REPEAT);
+      assert.ok(unit.repeats.passed < REPEAT);
+      assert.ok(Object.values(byPhase).flat().some((m) => symptom.test(m)), `no failure matched ${symptom}: ${report}`);
+      assert.match(junit, new RegExp(`<property name="shakedown.repeats" value="passed ${unit.repeats.passed}/${REPEAT}"/>`));
+      assert.equal(nothingLabelled(`shakedown.run=${summary.run}`), undefined);
+    });
+  }
+
+  it('reboot without a defect, --repeat 2: passes every run, a pass with its ratio', async () => {
+    const { code, summary } = await suiteRun('reboot', [], [...PLATFORM, '--repeat', '2']);
+    assert.equal(code, 0, `exit ${code}; failures: ${JSON.stringify(failuresByPhase(summary), null, 1)}`);
+    assert.equal(summary.units[0]?.outcome, 'passed');
+    assert.deepEqual(summary.units[0]?.repeats, { passed: 2, runs: 2 });
+    assert.equal(nothingLabelled(`shakedown.run=${summary.run}`), undefined);
+  });
+});
