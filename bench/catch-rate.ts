@@ -37,7 +37,8 @@ const executions = (u: UnitReport) => {
  * run is also a run without --repeat (a fresh environment of its own): `unitRuns` counts them.
  */
 export async function benchCatchRate(runs: number, repeat: number, parallel: number): Promise<void> {
-  const suite = process.env.BENCH_RACE_SUITE ?? 'reboot';
+  // One unit, where the race shows: every server of the plain topology rebooted at once.
+  const suite = process.env.BENCH_RACE_SUITE ?? 'reboot/all@platform';
   const defect = process.env.BENCH_RACE_DEFECT ?? 'boot-order-race';
   const extra = (process.env.BENCH_RACE_ARGS ?? '').split(' ').filter(Boolean);
   const only = process.env.BENCH_RACE_ONLY;

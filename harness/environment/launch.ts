@@ -121,7 +121,7 @@ async function convergeAllFromBase(servers: Server[], topology: Topology, ctx: L
 }
 
 /** Known defects are provisioned onto the roles they affect by converging those servers live. */
-async function convergeDefects(servers: Server[], topology: Topology): Promise<void> {
+export async function convergeDefects(servers: Server[], topology: Topology): Promise<void> {
   if (!topology.defects.length) return;
   await Promise.all(
     servers.map((server) => {

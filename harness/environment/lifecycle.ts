@@ -1,6 +1,6 @@
 import { InfrastructureError, ShakedownError, TransportError } from '../errors.js';
 import { info } from '../log.js';
-import { convergeFromBase, planServers } from './launch.js';
+import { convergeDefects, convergeFromBase, planServers } from './launch.js';
 import { connectServers, reconnectServer, waitSettled } from './connect.js';
 import type { RunningEnvironment } from './environment.js';
 import type { Server } from './server.js';
@@ -65,6 +65,8 @@ export async function relaunchServer(env: RunningEnvironment, name: string): Pro
   await comeBack(env, name, () => true, 'the relaunched server');
   // From the base image, a server is its role only once converged, as an instance relaunched with a converging user data.
   if (env.topology.from === 'base') await convergeFromBase(env.server(name), env.topology, env.record.version);
+  // Launched like its first self (as an instance relaunched with the same user data): its defects provisioned again.
+  else await convergeDefects([env.server(name)], { ...env.topology, version: env.record.version });
   info({ ...env.ctx, server: name }, `relaunched in ${Date.now() - started} ms`);
   return { server: name, how: 'relaunch', ms: Date.now() - started };
 }

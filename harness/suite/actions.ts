@@ -6,33 +6,80 @@ import type { RunningEnvironment } from '../environment/environment.js';
 import { rebootServer, relaunchServer, type RebootHow } from '../environment/lifecycle.js';
 import { suitePath, suitesSource } from './discover.js';
 import { idempotence } from './idempotence.js';
+import type { LifecycleMode } from './manifest.js';
 import { allowTypeScript } from './typescript.js';
 import type { TestResult } from './runner.js';
 
 /** Records one observable step of an action as a test result. */
 export type Record = (title: string, work: () => Promise<string | void>) => Promise<void>;
 
-/** A lifecycle action: changes the environment, recording each step. A failed step throws. */
-export type Action = (env: RunningEnvironment, record: Record) => Promise<void>;
-
-/** Servers behind the bastion first (in parallel), then the bastion, whose connection carries the rest. */
-async function everyServer(env: RunningEnvironment, each: (name: string) => Promise<void>): Promise<void> {
-  const others = env.servers().filter((s) => s.name !== env.record.bastion).map((s) => s.name);
-  await Promise.all(others.map(each));
-  await each(env.record.bastion);
+/** How a built-in reboot or relaunch goes over the servers (suite.json's `modes` and `count`). */
+export interface LifecycleOptions {
+  mode: LifecycleMode;
+  /** Rounds of a reboot. */
+  count: number;
+  /**
+   * Run after each server of a rolling action, the rest of the environment running: checks the
+   * whole environment (health, the suite's `*.between.spec` files) and throws naming what failed.
+   */
+  between: (after: string) => Promise<void>;
 }
 
-const reboot = (how: RebootHow, label: string) => (env: RunningEnvironment, record: Record) =>
-  everyServer(env, (name) => record(`${name} rebooted ${label}`, async () => `${(await rebootServer(env, name, how)).ms} ms`));
+/** A lifecycle action: changes the environment, recording each step. A failed step throws. */
+export type Action = (env: RunningEnvironment, record: Record, how?: LifecycleOptions) => Promise<void>;
+
+const ALL: LifecycleOptions = { mode: 'all', count: 1, between: async () => undefined };
+
+/** Servers behind the bastion first, then the bastion, whose connection carries the rest. */
+function inOrder(env: RunningEnvironment): string[] {
+  return [...env.servers().filter((s) => s.name !== env.record.bastion).map((s) => s.name), env.record.bastion];
+}
+
+/** All at once (those behind the bastion in parallel, then the bastion), or one at a time with the checks after each. */
+async function overServers(env: RunningEnvironment, how: LifecycleOptions, each: (name: string) => Promise<void>, suffix = ''): Promise<void> {
+  if (how.mode === 'all') {
+    const others = inOrder(env);
+    const bastion = others.pop()!;
+    await Promise.all(others.map(each));
+    await each(bastion);
+    return;
+  }
+  for (const name of inOrder(env)) {
+    await each(name);
+    await how.between(`${name}${suffix}`);
+  }
+}
+
+const REBOOTS: [RebootHow, string][] = [
+  ['guest', 'by an admin (sudo systemctl reboot)'],
+  ['provider', 'from outside (provider)'],
+];
+
+const rebootOnce = (env: RunningEnvironment, record: Record, name: string, how: RebootHow, label: string, suffix: string) =>
+  record(`${name} rebooted ${label}${suffix}`, async () => `${(await rebootServer(env, name, how)).ms} ms`);
+
+/**
+ * Every server rebooted twice, by an admin (`sudo systemctl reboot`), then from outside by the
+ * provider: all servers at once each time, or, rolling, one server both ways before the next.
+ */
+async function reboot(env: RunningEnvironment, record: Record, how = ALL): Promise<void> {
+  for (let round = 1; round <= how.count; round++) {
+    const suffix = how.count > 1 ? `, round ${round} of ${how.count}` : '';
+    if (how.mode === 'all') {
+      for (const [kind, label] of REBOOTS) await overServers(env, how, (name) => rebootOnce(env, record, name, kind, label, suffix));
+      continue;
+    }
+    await overServers(env, how, async (name) => {
+      for (const [kind, label] of REBOOTS) await rebootOnce(env, record, name, kind, label, suffix);
+    }, suffix);
+  }
+}
 
 export const builtInActions: { [name: string]: Action } = {
-  /** Every server rebooted twice: by an admin (`sudo systemctl reboot`), then from outside by the provider. */
-  reboot: async (env, record) => {
-    await reboot('guest', 'by an admin (sudo systemctl reboot)')(env, record);
-    await reboot('provider', 'from outside (provider)')(env, record);
-  },
-  /** Every server re-created from its image, volumes re-attached, new host key learnt out of band. */
-  relaunch: (env, record) => everyServer(env, (name) => record(`${name} relaunched from its image`, async () => `${(await relaunchServer(env, name)).ms} ms`)),
+  reboot,
+  /** Every server re-created from its image, volumes re-attached, new host key learnt out of band: all at once, or one at a time. */
+  relaunch: (env, record, how = ALL) =>
+    overServers(env, how, (name) => record(`${name} relaunched from its image`, async () => `${(await relaunchServer(env, name)).ms} ms`)),
   /** Every server converged again: nothing may change. */
   idempotence,
 };

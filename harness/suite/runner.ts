@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import Mocha from 'mocha';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { recorder, resolveAction } from './actions.js';
+import { lifecycleOptions } from './between.js';
 import { unitContext, withUnitContext, type UnitContext } from './context.js';
 import type { FaultRecord } from './faults/fault.js';
 import type { Step, Unit } from './plan.js';
@@ -170,7 +171,15 @@ async function runSteps(unit: Unit, env: RunningEnvironment, ctx: UnitContext, o
     } else {
       ctx.actionStartedAt = new Date();
       const action = await resolveAction(step.suite, step.action);
-      await action(env, recorder(step.suite, step.phase, tests)).catch((e: Error) => (broken = `${step.phase} failed: ${e.message}`));
+      const record = recorder(step.suite, step.phase, tests);
+      const between = (files: string[]) => runSpecs({ kind: 'specs', suite: step.suite, phase: step.phase, files }, opts.reporter ?? 'spec', opts.signal);
+      await (step.mode || step.count ? lifecycleOptions(step, env, record, tests, between) : Promise.resolve(undefined))
+        .then((how) => action(env, record, how))
+        .catch((e: Error) => {
+          broken = `${step.phase} failed: ${e.message}`;
+          // A failure outside any recorded step (the checks before a rolling action, say) still fails the phase.
+          if (!tests.some((t) => t.state === 'failed')) tests.push({ suite: step.suite, phase: step.phase, title: 'the action completes', fullTitle: `${step.phase}: the action completes`, state: 'failed', durationMs: 0, error: e.message });
+        });
     }
     results.push({ suite: step.suite, phase: step.phase, tests, durationMs: Date.now() - started });
   }

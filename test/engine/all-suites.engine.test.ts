@@ -18,6 +18,10 @@ describe('engine: the clean platform passes every suite', function () {
     assert.equal(summary.workers, 2);
     assert.deepEqual([...new Set(summary.units.map((u) => u.attempts[0]!.worker))].sort(), [1, 2], 'both workers ran units');
     assert.ok(summary.units.every((u) => u.outcome === 'passed'));
+    const units = summary.units.map((u) => u.unit);
+    for (const action of ['reboot', 'relaunch']) {
+      for (const u of [action, `${action}/rolling`, `${action}@platform-ha`, `${action}/rolling@platform-ha`]) assert.ok(units.includes(u), `no unit ${u} in ${units.join(', ')}`);
+    }
     assert.ok(summary.lowerBoundMs > 0 && summary.makespanMs >= summary.lowerBoundMs);
     assert.equal(nothingLabelled(`shakedown.run=${summary.run}`), undefined);
   });

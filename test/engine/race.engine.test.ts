@@ -10,7 +10,9 @@ import { failuresByPhase, suiteRun } from './runs.js';
  * 10 runs), so 8 runs all miss it about once in 250 test runs.
  */
 const REPEAT = 8;
-const PLATFORM = ['--topology', 'platform', '--workers', '2'];
+const PLATFORM = ['--workers', '2'];
+/** One unit of the suite: every server of the plain topology rebooted at once, where the race shows. */
+const unitOf = (suite: string) => `${suite}/all@platform`;
 
 describe('engine: race hunting with run --repeat', function () {
   this.timeout(3_600_000);
@@ -19,10 +21,11 @@ describe('engine: race hunting with run --repeat', function () {
   for (const [defect, symptom] of Object.entries(RACES)) {
     const suite = registry[defect]?.suite ?? '?';
     it(`${defect}: ${suite} --repeat ${REPEAT} fails, the unit not passed in every run, naming the symptom`, async () => {
-      const { code, summary, junit } = await suiteRun(suite, [defect], [...PLATFORM, '--repeat', String(REPEAT)]);
+      const { code, summary, junit } = await suiteRun(unitOf(suite), [defect], [...PLATFORM, '--repeat', String(REPEAT)]);
       const byPhase = failuresByPhase(summary);
       const report = JSON.stringify(byPhase, null, 1);
       const [unit] = summary.units;
+      assert.equal(summary.units.length, 1, `units: ${summary.units.map((u) => u.unit).join(', ')}`);
       assert.equal(code, 1, `exit ${code} (${summary.error ?? ''}); failures: ${report}`);
       assert.ok(unit && ['flaky', 'failed'].includes(unit.outcome), `outcome ${unit?.outcome}`);
       assert.equal(unit.repeats?.runs, REPEAT);
@@ -34,7 +37,7 @@ describe('engine: race hunting with run --repeat', function () {
   }
 
   it('reboot without a defect, --repeat 2: passes every run, a pass with its ratio', async () => {
-    const { code, summary } = await suiteRun('reboot', [], [...PLATFORM, '--repeat', '2']);
+    const { code, summary } = await suiteRun(unitOf('reboot'), [], [...PLATFORM, '--repeat', '2']);
     assert.equal(code, 0, `exit ${code}; failures: ${JSON.stringify(failuresByPhase(summary), null, 1)}`);
     assert.equal(summary.units[0]?.outcome, 'passed');
     assert.deepEqual(summary.units[0]?.repeats, { passed: 2, runs: 2 });

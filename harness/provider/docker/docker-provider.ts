@@ -7,6 +7,7 @@ import { LABEL, ownerLabels, type Owner } from '../labels.js';
 import type { LaunchedServer, LaunchRequest, Leftover, Provider, ServerSpec } from '../provider.js';
 import { CONSOLE_END, hostKeyFromConsole } from './console.js';
 import { classifyDockerError, dockerCall, engine, isNotFound, isRemovalInProgress } from './engine.js';
+import { Addresses } from './addresses.js';
 import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
 
@@ -40,6 +41,7 @@ const names = {
 export class DockerProvider implements Provider {
   readonly name = 'docker';
   private readonly creations = new Creations();
+  private readonly addresses = new Addresses();
 
   async preflight(images: string[]): Promise<void> {
     const { docker } = await engine();
@@ -58,9 +60,7 @@ export class DockerProvider implements Provider {
     const env = request.owner.env;
     const labels = ownerLabels(request.owner);
     this.creations.guard(env);
-    await this.creations.track(env, dockerCall(`create network for ${env}`, () =>
-      docker.createNetwork({ Name: names.network(env), Driver: 'bridge', Labels: labels, CheckDuplicate: true }),
-    ));
+    await this.creations.track(env, this.addresses.createNetwork(docker, env, names.network(env), labels));
     await Promise.all(request.servers.flatMap((s) => s.volumes.map((v) => this.createVolume(docker, request.owner, s, v.name))));
     return Promise.all(request.servers.map((s) => this.startServer(request, s)));
   }
@@ -73,7 +73,7 @@ export class DockerProvider implements Provider {
     ));
   }
 
-  private async startServer(request: LaunchRequest, spec: ServerSpec): Promise<LaunchedServer> {
+  private async startServer(request: LaunchRequest, spec: ServerSpec, address?: string): Promise<LaunchedServer> {
     const env = request.owner.env;
     const labels = {
       ...ownerLabels(request.owner),
@@ -81,9 +81,10 @@ export class DockerProvider implements Provider {
       [LABEL.role]: spec.role,
       'shakedown.container-name': names.container(env, spec.name),
     };
+    const ip = address ?? (await this.addresses.next((await engine()).docker, env, names.network(env)));
     let created!: () => void;
     this.creations.track(env, new Promise<void>((resolve) => (created = resolve)));
-    const container = new ServerContainer(spec, names.network(env), labels, (v) => names.volume(env, spec.name, v))
+    const container = new ServerContainer(spec, { name: names.network(env), ip }, labels, (v) => names.volume(env, spec.name, v))
       .withAuthorizedKey(request.authorizedKey)
       .withCreationHooks(() => this.creations.guard(env), created);
     const started = await dockerCall(`start ${spec.name} from ${spec.image}`, () => container.start()).finally(created);
@@ -127,12 +128,15 @@ export class DockerProvider implements Provider {
 
   async relaunch(env: string, request: LaunchRequest, spec: ServerSpec): Promise<LaunchedServer> {
     const { docker } = await engine();
+    // Chosen while the old server still holds its address, so the new one cannot be given it back.
+    const address = await this.addresses.next(docker, env, names.network(env));
     await dockerCall(`remove ${spec.name}`, () => docker.getContainer(names.container(env, spec.name)).remove({ force: true }));
-    return this.startServer(request, spec);
+    return this.startServer(request, spec, address);
   }
 
   async destroy(env: string): Promise<void> {
     await this.creations.doom(env);
+    this.addresses.forget(env);
     const all = await this.leftovers();
     await this.remove(all.filter((l) => l.labels[LABEL.env] === env));
   }

@@ -9,12 +9,12 @@ const LAUNCH_TIMEOUT_MS = 60_000;
  * and restart policy `always` so that a reboot inside it is a real reboot.
  */
 export class ServerContainer extends GenericContainer {
-  constructor(spec: ServerSpec, network: string, labels: Record<string, string>, volumeName: (v: string) => string) {
+  constructor(spec: ServerSpec, network: { name: string; ip: string }, labels: Record<string, string>, volumeName: (v: string) => string) {
     super(spec.image);
     this.withName(labels['shakedown.container-name']!)
       .withHostname(spec.name)
       .withLabels(labels)
-      .withNetworkMode(network)
+      .withNetworkMode(network.name)
       // Sized like a real server's /run (a fraction of RAM): a full /run is a real failure a test can
       // cause, and a tmpfs without a limit would let one server eat the host's memory.
       .withTmpFs({ '/run': 'rw,nosuid,nodev,mode=755,size=64m', '/run/lock': 'rw,nosuid,nodev,noexec,size=5m' })
@@ -33,7 +33,8 @@ export class ServerContainer extends GenericContainer {
     this.hostConfig.RestartPolicy = { Name: 'always' };
     // Aliases go in the create request: testcontainers' own alias path also joins the default bridge,
     // which would let environments reach each other.
-    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: [spec.name, spec.role] } } };
+    // The address is the provider's choice (addresses.ts), kept across restarts like a cloud server's.
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.name]: { Aliases: [spec.name, spec.role], IPAMConfig: { IPv4Address: network.ip } } } };
     if (spec.publish.length) {
       this.createOpts.ExposedPorts = Object.fromEntries(spec.publish.map((p) => [`${p}/tcp`, {}]));
       this.hostConfig.PortBindings = Object.fromEntries(spec.publish.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]));
