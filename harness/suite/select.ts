@@ -12,7 +12,7 @@ interface Pattern {
 
 function parse(entry: string): Pattern {
   const m = /^([^/@]+)(?:\/([^@]+))?(?:@(.+))?$/.exec(entry);
-  if (!m) throw new BadInputError(`--suite: '${entry}' is not SUITE, SUITE/PART or SUITE[/PART]@TOPOLOGY (e.g. reboot/rolling@platform-ha)`);
+  if (!m) throw new BadInputError(`--suite: '${entry}' is not SUITE, SUITE/PART or SUITE[/PART]@TOPOLOGY (e.g. reboot/rolling@big)`);
   return { entry, suite: m[1]!, part: m[2], topology: m[3] };
 }
 
@@ -28,7 +28,7 @@ const matches = (p: Pattern, u: Unit, defaultTopology: () => string) =>
 
 /**
  * The units `--suite` names: `all`, suites (every unit of each), or single units by the name a
- * report gives them (`reboot/rolling@platform-ha`, `functional/backup-restore`; `reboot/all@platform`
+ * report gives them (`reboot/rolling@big`, `functional/backup-restore`; `reboot/all@small`
  * for the plain one), so one unit of a many-unit suite can be run on its own.
  */
 export function selectUnits(spec: string, defaultTopology: () => string): Unit[] {
