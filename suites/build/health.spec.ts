@@ -9,6 +9,10 @@ const allowed: AllowedLine[] = [
     pattern: /haproxy\[\d+\]: (Server web\/web\d+ is DOWN, reason: (Layer[47] |Socket error)|backend web has no server available!)/,
     why: 'servers boot together, so HAProxy may check a web node before nginx or PostgreSQL is up (refused, reset mid-start, or an error page); the end-to-end tests prove every node serves',
   },
+  {
+    pattern: /haproxy\[\d+\]: Server web\/web\d+ is going DOWN for maintenance \(No IP for server \)/,
+    why: 'a web node rebooted or re-created while the load balancer runs (a rolling action) is gone from DNS for a moment; the between checks prove it is back in service',
+  },
 ];
 
 const env = environment();
