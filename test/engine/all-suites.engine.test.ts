@@ -11,7 +11,7 @@ describe('engine: the clean platform passes every suite', function () {
     assert.deepEqual(failuresByPhase(summary), {});
     assert.equal(code, 0, summary.error);
     const phases = summary.suites.map((s) => s.phase);
-    for (const p of ['build', 'functional', 'application', 'reboot: action', 'functional after reboot', 'build after relaunch', 'upgrade: action', 'application after upgrade', 'upgrade: after']) {
+    for (const p of ['build', 'functional', 'component-faults', 'application', 'reboot: action', 'functional after reboot', 'build after relaunch', 'upgrade: action', 'application after upgrade', 'upgrade: after']) {
       assert.ok(phases.includes(p), `no phase '${p}' in ${phases.join(', ')}`);
     }
     assert.match(junit, /<testsuite name="reboot › functional after reboot" tests="\d+" failures="0"/);

@@ -32,7 +32,7 @@ describe('suite/plan', () => {
 
   it('splits a plain suite into one unit per spec file, and keeps a lifecycle suite whole', () => {
     const functional = planUnits('functional');
-    assert.deepEqual(functional.map((u) => u.name), ['functional/backup-restore', 'functional/component-faults', 'functional/load-balancing', 'functional/self-healing']);
+    assert.deepEqual(functional.map((u) => u.name), ['functional/backup-restore', 'functional/load-balancing', 'functional/self-healing']);
     assert.ok(functional.every((u) => u.steps.length === 1 && u.steps[0]!.kind === 'specs' && u.steps[0]!.files.length === 1));
     assert.deepEqual(planUnits('idempotence').map((u) => [u.name, u.steps.length]), [['idempotence', planUnit('idempotence').steps.length]]);
   });
