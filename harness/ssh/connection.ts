@@ -174,8 +174,14 @@ function handshake(endpoint: Endpoint, creds: Credentials, sock: Duplex | undefi
         resolve(client);
       })
       // The socket can close after the server's banner but before 'ready' (sshd restarting on a
-      // relaunched server): ssh2 then emits only 'close', so without this the attempt never settles.
+      // relaunched server, or refusing logins by PAM while /run/nologin is there at boot): ssh2 then
+      // emits only 'close', or through the bastion's channel only 'end' (it also stops its ready
+      // timer), so without these the attempt never settles.
       .on('close', () => reject(Object.assign(new Error('Connection closed during the SSH handshake'), { level: 'client-socket' })))
+      .on('end', () => {
+        reject(Object.assign(new Error('Connection closed during the SSH handshake'), { level: 'client-socket' }));
+        client.end();
+      })
       .on('error', (err) => {
         client.end();
         if (presented && !sameKey(endpoint.hostKey, presented)) {

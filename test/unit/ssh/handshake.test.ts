@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'mocha';
 import { TransportError } from '../../../harness/errors.js';
 import { SshConnection } from '../../../harness/ssh/connection.js';
@@ -41,5 +42,47 @@ describe('ssh/connection: a server that closes during the handshake', () => {
     assert.match(err.message, /^web-1: SSH unreachable: Connection closed during the SSH handshake; .*\(gave up after \d+ attempts\)$/);
     assert.ok(accepted > 1, `retried: ${accepted} connections`);
     assert.ok(Date.now() - started < 5000, 'gave up at retryUntil, not at the deadline');
+  });
+});
+
+/**
+ * Through the bastion the socket is a forwarded channel. A server refusing the login while it boots
+ * (PAM: /run/nologin) hangs up; the channel then ended without closing, ssh2 emitted only 'end'
+ * (stopping its ready timer), and a race test's run hung on it for 10 minutes.
+ */
+describe('ssh/connection: a forwarded channel that ends during the handshake without closing', () => {
+  let opened = 0;
+  /** A channel that sends sshd's banner, then ends its side after the client's first bytes; never emits 'close'. */
+  const channel = (): Duplex => {
+    opened++;
+    let ended = false;
+    const d = new Duplex({
+      allowHalfOpen: true,
+      emitClose: false,
+      read() {},
+      write(_chunk, _enc, done) {
+        if (!ended) (ended = true), setTimeout(() => d.push(null), 20);
+        done();
+      },
+    });
+    d.push('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
+    return d;
+  };
+
+  it('is retried as still booting and then fails with a TransportError, instead of hanging', async function () {
+    this.timeout(8000);
+    const key = generateRunKey('test');
+    const started = Date.now();
+    const via = { forward: async () => channel() } as unknown as SshConnection;
+    const endpoint = { server: 'web-1', host: 'web-1', port: 22, hostKey: { type: 'ssh-ed25519', base64: 'AAAA' } };
+    const err = await SshConnection.open(endpoint, { user: 'testadmin', privateKey: key.privateKey }, {
+      via,
+      deadline: started + 5000,
+      retryUntil: started + 1500,
+      ctx: {},
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof TransportError, String(err));
+    assert.match(err.message, /^web-1: SSH unreachable: Connection closed during the SSH handshake; .*\(gave up after \d+ attempts\)$/);
+    assert.ok(opened > 1, `retried: ${opened} channels`);
   });
 });
