@@ -97,13 +97,10 @@ export function journalExcerpt(output: string, lines = JOURNAL_LINES): string {
 /** Runs a command as root on the failing server; the server's `sudo`. */
 export type Sudo = (command: string) => Promise<{ stdout: string; code: number | null }>;
 
-/**
- * The journal lines of the units a failure names, ready to append to its message ('' when it
- * names none or the journal cannot be read: the failure itself must still be reported).
- */
-export async function journalCause(sudo: Sudo, failure: string): Promise<string> {
+/** Each unit's last journal lines, as one line ('' for none, or when the journal cannot be read). */
+export async function unitJournals(sudo: Sudo, units: string[]): Promise<string> {
   const parts = await Promise.all(
-    unitsNamed(failure).map(async (unit) => {
+    units.map(async (unit) => {
       const r = await sudo(journalCommand(unit)).catch(() => undefined);
       const excerpt = r && r.code === 0 ? journalExcerpt(r.stdout) : '';
       return excerpt ? `${unit}'s journal: ${excerpt}` : '';
@@ -111,6 +108,12 @@ export async function journalCause(sudo: Sudo, failure: string): Promise<string>
   );
   return parts.filter(Boolean).join('; ');
 }
+
+/**
+ * The journal lines of the units a failure names, ready to append to its message ('' when it
+ * names none or the journal cannot be read: the failure itself must still be reported).
+ */
+export const journalCause = (sudo: Sudo, failure: string): Promise<string> => unitJournals(sudo, unitsNamed(failure));
 
 /** One readable sentence: what failed, the task it failed at, and the service's own words. */
 export function withCause(what: string, failed: FailedTask | undefined, fallback: string, journal: string): string {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { BadInputError } from '../errors.js';
 import type { RunningEnvironment } from '../environment/environment.js';
 import { rebootServer, relaunchServer, type RebootHow } from '../environment/lifecycle.js';
+import { expectCleanBoot } from './clean-boot.js';
 import { suitePath, suitesSource } from './discover.js';
 import { idempotence } from './idempotence.js';
 import type { LifecycleMode } from './manifest.js';
@@ -55,8 +56,13 @@ const REBOOTS: [RebootHow, string][] = [
   ['provider', 'from outside (provider)'],
 ];
 
+/** One reboot of one server, which must come back with no unit failed. */
 const rebootOnce = (env: RunningEnvironment, record: Record, name: string, how: RebootHow, label: string, suffix: string) =>
-  record(`${name} rebooted ${label}${suffix}`, async () => `${(await rebootServer(env, name, how)).ms} ms`);
+  record(`${name} rebooted ${label}${suffix}`, async () => {
+    const { ms } = await rebootServer(env, name, how);
+    await expectCleanBoot(env.server(name));
+    return `${ms} ms`;
+  });
 
 /**
  * Every server rebooted twice, by an admin (`sudo systemctl reboot`), then from outside by the
