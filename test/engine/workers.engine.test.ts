@@ -96,8 +96,8 @@ describe('workers: retries, launch failures, kept environments and evidence', fu
   });
 
   it('a spare no unit needs is destroyed at once, and the run leaves nothing', async () => {
-    // Worker 1 holds the breaking unit for 40 s; worker 2 takes every other unit meanwhile, so worker 1's spare is not needed.
-    const r = await fixtureRun(['--suite', 'breaks-slowly,passes,healthy', '--workers', '2', '--order', 'given', '--topology', 'test/fixtures/gate.yml'], { SHAKEDOWN_HOLD_S: '40' });
+    // Worker 1 holds the breaking unit for 20 s; worker 2 takes every other unit meanwhile, so worker 1's spare is not needed.
+    const r = await fixtureRun(['--suite', 'breaks-slowly,passes,healthy', '--workers', '2', '--order', 'given', '--topology', 'test/fixtures/gate.yml'], { SHAKEDOWN_HOLD_S: '20' });
     assert.equal(r.code, 0, r.stderr.slice(-1500));
     const breaker = r.report.timeline.find((e) => e.kind === 'unit' && e.env === unit(r.report, 'breaks-slowly').attempts[0]!.env)!;
     const spare = r.report.environments.find((e) => e.fate === 'a spare no unit needed');

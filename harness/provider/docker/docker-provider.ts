@@ -60,8 +60,11 @@ export class DockerProvider implements Provider {
     const env = request.owner.env;
     const labels = ownerLabels(request.owner);
     this.creations.guard(env);
-    await this.creations.track(env, this.addresses.createNetwork(docker, env, names.network(env), labels));
-    await Promise.all(request.servers.flatMap((s) => s.volumes.map((v) => this.createVolume(docker, request.owner, s, v.name))));
+    // The network (a probe network first, to learn its subnet) and the volumes are independent: made together.
+    await Promise.all([
+      this.creations.track(env, this.addresses.createNetwork(docker, env, names.network(env), labels)),
+      ...request.servers.flatMap((s) => s.volumes.map((v) => this.createVolume(docker, request.owner, s, v.name))),
+    ]);
     return Promise.all(request.servers.map((s) => this.startServer(request, s)));
   }
 

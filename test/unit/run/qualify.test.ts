@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { after, before, beforeEach, describe, it } from 'mocha';
+import { describe, it } from 'mocha';
 import { runCleanups } from '../../../harness/cli/interrupt.js';
-import { isQuiet, setLogLevel } from '../../../harness/log.js';
-import { stateDir } from '../../../harness/paths.js';
 import { historyKey, loadHistory, recordDurations, recordLaunches, saveHistory } from '../../../harness/run/history.js';
 import { qualify, type QualifyOptions } from '../../../harness/run/qualify.js';
 import type { Gate } from '../../../harness/run/worker.js';
-import { isolatedTmpdir } from '../isolated-tmpdir.js';
+import { quietRuns } from './quiet-run.js';
 import { fakeLaunch, FakeProvider, fakeRunner, topology, unit, type RunSeen } from './fake-provider.js';
 
 interface Setup {
@@ -58,11 +55,7 @@ async function until(condition: () => boolean, what: string, ms = 5000): Promise
 
 describe('run/qualify: spares and setup-aware assignment, on a fake provider', function () {
   this.timeout(20_000);
-  isolatedTmpdir();
-  let wasQuiet = false;
-  before(() => ((wasQuiet = isQuiet()), setLogLevel({ quiet: true })));
-  after(() => setLogLevel({ quiet: wasQuiet }));
-  beforeEach(() => rmSync(stateDir(), { recursive: true, force: true }));
+  quietRuns();
 
   it('launches a spare while a unit that breaks its environment runs, and the next unit starts on it without waiting for a launch or a destroy', async () => {
     // Wide margins, so the order of events, not their timing, is what is checked: the launch is

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { after, before, beforeEach, describe, it } from 'mocha';
-import { isQuiet, setLogLevel } from '../../../harness/log.js';
-import { stateDir } from '../../../harness/paths.js';
+import { describe, it } from 'mocha';
 import { htmlReport } from '../../../harness/report/html.js';
 import { junitReport } from '../../../harness/report/junit.js';
 import { historyKey, loadHistory } from '../../../harness/run/history.js';
 import { qualify } from '../../../harness/run/qualify.js';
 import { outcomeLine } from '../../../harness/run/run-report.js';
 import type { SuiteResult } from '../../../harness/suite/runner.js';
-import { isolatedTmpdir } from '../isolated-tmpdir.js';
+import { quietRuns } from './quiet-run.js';
 import { fakeLaunch, FakeProvider, topology, unit } from './fake-provider.js';
 
 /** One phase of one test, passed or failed. */
@@ -46,11 +43,7 @@ function repeated(units: string[], repeat: number, script: Record<string, boolea
 
 describe('run/repeat: every unit run N times, on a fake provider', function () {
   this.timeout(20_000);
-  isolatedTmpdir();
-  let wasQuiet = false;
-  before(() => ((wasQuiet = isQuiet()), setLogLevel({ quiet: true })));
-  after(() => setLogLevel({ quiet: wasQuiet }));
-  beforeEach(() => rmSync(stateDir(), { recursive: true, force: true }));
+  quietRuns();
 
   it('runs each unit N times, each run its own execution with its own attempt', async () => {
     const runs: Record<string, number> = {};
