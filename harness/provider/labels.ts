@@ -14,6 +14,8 @@ export const LABEL = {
   server: 'shakedown.server',
   role: 'shakedown.role',
   topology: 'shakedown.topology',
+  /** A short-lived container that fills a server's volumes from its image (Docker): part of an environment, not a server. */
+  seed: 'shakedown.seed',
 } as const;
 
 export interface Owner {

@@ -10,6 +10,7 @@ import { classifyDockerError, dockerCall, engine, isNotFound, isRemovalInProgres
 import { Addresses } from './addresses.js';
 import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
+import { seedVolumes } from './volume-seed.js';
 
 const REMOVAL_WAIT_MS = 60_000;
 
@@ -60,12 +61,27 @@ export class DockerProvider implements Provider {
     const env = request.owner.env;
     const labels = ownerLabels(request.owner);
     this.creations.guard(env);
-    // The network (a probe network first, to learn its subnet) and the volumes are independent: made together.
-    await Promise.all([
-      this.creations.track(env, this.addresses.createNetwork(docker, env, names.network(env), labels)),
-      ...request.servers.flatMap((s) => s.volumes.map((v) => this.createVolume(docker, request.owner, s, v.name))),
-    ]);
-    return Promise.all(request.servers.map((s) => this.startServer(request, s)));
+    // The network (a probe network first, to learn its subnet) and each server's volumes are
+    // independent: made together, and a server starts once its own volumes and the network exist.
+    const network = this.creations.track(env, this.addresses.createNetwork(docker, env, names.network(env), labels));
+    const servers = request.servers.map(async (s) => {
+      await Promise.all([network, this.prepareVolumes(docker, request.owner, s)]);
+      return this.startServer(request, s);
+    });
+    const launched = await Promise.all(servers);
+    // Tracked, so destroying this environment waits for the probe network to be gone too.
+    void this.creations.track(env, this.addresses.probeAhead(docker, names.network(env), labels));
+    return launched;
+  }
+
+  /** A server's volumes, created and filled from its image (volume-seed.ts) before the server is created. */
+  private async prepareVolumes(docker: Dockerode, owner: Owner, server: ServerSpec): Promise<void> {
+    if (!server.volumes.length) return;
+    await Promise.all(server.volumes.map((v) => this.createVolume(docker, owner, server, v.name)));
+    this.creations.guard(owner.env);
+    const binds = server.volumes.map((v) => `${names.volume(owner.env, server.name, v.name)}:${v.path}`);
+    const name = `${names.container(owner.env, server.name)}-seed`;
+    await this.creations.track(owner.env, seedVolumes(docker, { name, image: server.image, server: server.name, labels: ownerLabels(owner), binds }));
   }
 
   private async createVolume(docker: Dockerode, owner: Owner, server: ServerSpec, vol: string): Promise<void> {
