@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'mocha';
+import { before, describe, it } from 'mocha';
 import { defects } from '../../harness/project/index.js';
 import { nothingLabelled } from './cli.js';
+import { runAhead } from './ahead.js';
 import { RACES } from './races.js';
 import { failuresByPhase, suiteRun } from './runs.js';
 
@@ -44,8 +45,14 @@ const symptoms: Record<string, Symptom> = {
 };
 
 describe('engine: each lifecycle suite fails for the defect it exists to catch, which the build suite cannot see', function () {
-  this.timeout(600_000);
+  // A test waits for its run, which may wait for two runs ahead of it.
+  this.timeout(900_000);
   const registry = defects();
+  // Two runs at a time (each on 2 workers): one run's waits, e.g. a check's 30 s window running out, overlap another's work.
+  let runs: Map<string, ReturnType<typeof suiteRun>>;
+  before(() => {
+    runs = runAhead(Object.keys(symptoms), 2, (d) => suiteRun(symptoms[d]!.run ?? `build,${registry[d]!.suite}`, [d], ['--workers', '2']));
+  });
 
   it('every defect of a lifecycle suite has a symptom to look for (races are caught with --repeat, in race.engine.test.ts)', () => {
     const lifecycle = Object.keys(registry).filter((d) => registry[d]!.suite !== 'build' && !(d in RACES));
@@ -54,7 +61,7 @@ describe('engine: each lifecycle suite fails for the defect it exists to catch, 
 
   for (const [defect, want] of Object.entries(symptoms)) {
     it(`${defect}: build passes on a fresh launch, ${registry[defect]?.suite ?? '?'} fails naming the symptom`, async () => {
-      const { code, summary } = await suiteRun(want.run ?? `build,${registry[defect]!.suite}`, [defect], ['--workers', '2']);
+      const { code, summary } = await runs.get(defect)!;
       const byPhase = failuresByPhase(summary);
       const report = JSON.stringify(byPhase, null, 1);
       assert.equal(code, 1, `exit ${code} (${summary.error ?? ''}); failures: ${report}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'mocha';
+import { after, before, describe, it } from 'mocha';
+import { runAhead } from './ahead.js';
 import { nothingLabelled } from './cli.js';
 import { failedTitles, fixtureRun, nextOnWorker, removeFixtureDirs, unit } from './fixture-run.js';
 
@@ -16,11 +17,21 @@ const breakers: [string, RegExp][] = [
 
 describe('self-destruct: a unit that breaks its environment costs the units after it nothing', function () {
   this.timeout(600_000);
-  afterEach(removeFixtureDirs);
+  // Two runs at a time; the last argument set is the one without the gate.
+  let runs: Map<string, ReturnType<typeof fixtureRun>>;
+  before(() => {
+    runs = runAhead([...breakers.map(([name]) => name), 'no-gate'], 2, (name) =>
+      name === 'no-gate'
+        ? fixtureRun(['--suite', 'kill-sshd,healthy', '--workers', '1', '--no-gate', ...gate])
+        : fixtureRun(['--suite', `${name},healthy`, '--workers', '1', ...gate]),
+    );
+  });
+  // The runs' folders, once every run has ended.
+  after(removeFixtureDirs);
 
   for (const [name, reason] of breakers) {
     it(`${name}: caught and replaced; the units after it on the same worker pass on a fresh environment`, async () => {
-      const r = await fixtureRun(['--suite', `${name},healthy`, '--workers', '1', ...gate]);
+      const r = await runs.get(name)!;
       assert.equal(r.code, 0, `${r.report.units.map((u) => `${u.unit}: ${u.outcome} ${failedTitles(u).join('; ')}`).join('\n')}\n${r.stderr.slice(-1500)}`);
       const broken = unit(r.report, name).attempts.at(-1)!;
       assert.match(broken.broke ?? '(not reported broken)', reason);
@@ -37,7 +48,7 @@ describe('self-destruct: a unit that breaks its environment costs the units afte
   }
 
   it('without the gate, the same breakage fails the units after it (so the test above can fail)', async () => {
-    const r = await fixtureRun(['--suite', 'kill-sshd,healthy', '--workers', '1', '--no-gate', ...gate]);
+    const r = await runs.get('no-gate')!;
     assert.equal(r.code, 1);
     assert.equal(unit(r.report, 'kill-sshd').outcome, 'passed');
     assert.equal(unit(r.report, 'healthy/reachable').outcome, 'failed');
