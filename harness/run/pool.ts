@@ -31,6 +31,8 @@ interface Busy {
   request: Request;
   /** Expected end of the unit (ms, pool clock); undefined when its duration is unknown. */
   endsAt?: number;
+  /** The same, counting an unknown setup as none: a guess for looking ahead, never for holding a unit. */
+  roughEnd?: number;
 }
 
 interface Waiting<W> {
@@ -93,6 +95,23 @@ export class Pool<W extends Member> {
     return this.waiting.map((e) => e.request);
   }
 
+  /**
+   * When each live worker is expected free (pool clock): now for a free one, its unit's expected
+   * end (an unknown launch counted as none) plus the gate's allowance for a busy one; a busy worker
+   * whose unit has no expected duration is left out.
+   */
+  expectedFree(): Map<W, number> {
+    const now = this.clock();
+    const out = new Map<W, number>();
+    for (const w of this.all) {
+      if (w.retired) continue;
+      const b = this.busy.get(w);
+      if (!b) out.set(w, now);
+      else if (b.roughEnd !== undefined) out.set(w, Math.max(now, b.roughEnd + this.allowanceMs));
+    }
+    return out;
+  }
+
   /** Workers with no unit. */
   idle(): W[] {
     return [...this.free];
@@ -146,7 +165,8 @@ export class Pool<W extends Member> {
     this.free.splice(this.free.indexOf(worker), 1);
     const { expectedMs } = entry.request;
     const endsAt = expectedMs === undefined || setup === undefined ? undefined : this.clock() + setup + expectedMs;
-    this.busy.set(worker, { request: entry.request, endsAt });
+    const roughEnd = expectedMs === undefined ? undefined : this.clock() + (setup ?? 0) + expectedMs;
+    this.busy.set(worker, { request: entry.request, endsAt, roughEnd });
     entry.grant(worker);
   }
 

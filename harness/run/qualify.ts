@@ -11,6 +11,7 @@ import { assemble, boundsLine, exitOf, outcomeLine, unstarted } from './run-repo
 import { byUnit, expandRepeats, learntMs, reportKey } from './repeats.js';
 import { orderUnits, type Order } from './schedule.js';
 import { spareTopology } from './spare.js';
+import { needsAnother, nextFor } from './lookahead.js';
 import { Timeline, type ProgressSink } from './timeline.js';
 import { runOnWorker, type CollectEvidence, type PlannedUnit, type UnitRunSetup } from './unit-run.js';
 import { Worker, type Gate, type WorkerSetup } from './worker.js';
@@ -85,6 +86,16 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
       const topology = spareTopology(p.topology.name, waiting());
       if (topology) worker.prepareSpare(topology);
     },
+    started: (worker, p) => spareForNext(worker, p),
+  };
+  /**
+   * The unit this worker is expected to run after `p` needs an environment it will not hold (another
+   * topology, or an untouched one): that one launches in the background as `p` starts, off the
+   * worker's path. A unit that breaks its environment gets its spare from `replace` instead.
+   */
+  const spareForNext = (worker: Worker, p: PlannedUnit) => {
+    const next = nextFor(worker, pool.expectedFree(), pool.pending());
+    if (next && needsAnother(p.topology.name, next)) worker.prepareSpare(ordered[next.rank]!.topology);
   };
   const runPlanned = async (p: PlannedUnit, rank: number) => {
     const worker = await pool.acquire({ topology: p.topology.name, rank, expectedMs: p.expectedMs, breaks: !!p.unit.breaks, fresh: p.unit.fresh }).catch((e: Error) => e);

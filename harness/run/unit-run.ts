@@ -31,6 +31,8 @@ export interface UnitRunSetup {
   onKept: (k: KeptEnvironment) => void;
   /** Called as a unit that breaks its environment starts, or once one is found broken: start its replacement. */
   replace?: (worker: Worker, p: PlannedUnit) => void;
+  /** Called as any other unit starts on its environment: the worker may ready its next one. */
+  started?: (worker: Worker, p: PlannedUnit) => void;
   /** How a unit runs on an environment; tests give a fake. */
   runUnit?: typeof runUnit;
 }
@@ -75,6 +77,7 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
     env = await worker.environmentFor(p.topology, p.unit.fresh);
     // Its environment will not outlive it: the next one launches while it runs.
     if (p.unit.breaks) s.replace?.(worker, p);
+    else s.started?.(worker, p);
   } catch (error) {
     const outcome = exitCodeOf(error) === EXIT.interrupted || s.signal.aborted ? 'interrupted' : 'infra';
     return { ...base, durationMs: Date.now() - startedAt.getTime(), outcome, error: (error as Error).message };

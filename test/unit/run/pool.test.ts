@@ -14,6 +14,18 @@ const unit = (topology: string, more: Partial<Request> = {}): Request => ({ topo
 const settled = async <T>(p: Promise<T>, ms = 20) => Promise.race([p, new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms))]);
 
 describe('run/pool', () => {
+  it('says when each worker is expected free, counting an unknown launch as none, leaving out a unit of unknown duration', async () => {
+    let now = 1000;
+    const [w1, w2, w3, w4] = [worker(1, 'platform'), worker(2), worker(3), worker(4)];
+    const pool = new Pool([w1, w2, w3, w4], { allowanceMs: 100, clock: () => now });
+    assert.equal((await pool.acquire(unit('platform', { expectedMs: 5000 }))).id, 1);
+    // w2 and w3 hold nothing and no launch time is known: their ends are rough.
+    assert.equal((await pool.acquire(unit('platform-ha', { expectedMs: 3000 }))).id, 2);
+    assert.equal((await pool.acquire(unit('platform-ha'))).id, 3);
+    now = 2000;
+    assert.deepEqual([...pool.expectedFree()].map(([w, t]) => [w.id, t]), [[1, 6100], [2, 4100], [4, 2000]]);
+  });
+
   it('prefers a free worker already holding the topology, then one holding none', async () => {
     const pool = new Pool([worker(1, 'platform'), worker(2), worker(3, 'platform-ha')]);
     assert.equal((await pool.acquire(unit('platform-ha'))).id, 3);

@@ -9,6 +9,8 @@ import { fakeLaunch, FakeProvider, fakeRunner, topology, unit, type RunSeen } fr
 
 interface Setup {
   units: ReturnType<typeof unit>[];
+  /** Each unit's topology by unit name; 'small' when not named. */
+  topologies?: Record<string, string>;
   durations: Record<string, number>;
   workers?: number;
   gate?: Gate;
@@ -21,7 +23,7 @@ interface Setup {
 function run(provider: FakeProvider, s: Setup, seen: RunSeen[]): ReturnType<typeof qualify> {
   const runner = fakeRunner(provider, s.durations, seen);
   const o: QualifyOptions = {
-    units: s.units.map((u) => ({ unit: u, topology: topology() })),
+    units: s.units.map((u) => ({ unit: u, topology: topology(s.topologies?.[u.name]) })),
     provider,
     run: 'rtest',
     ttlMs: 60_000,
@@ -127,6 +129,25 @@ describe('run/qualify: spares and setup-aware assignment, on a fake provider', f
     assert.equal(next.env, long.env);
     assert.equal(provider.launches.length, 2, 'a worker launched again although a healthy environment was about to be free');
     assert.equal(report.units.find((u) => u.unit === 'next')!.attempts[0]!.worker, long.worker);
+  });
+
+  it('launches the environment of the next unit (another topology, or an untouched one) while the unit before it runs', async () => {
+    const durations = [['small', 'a', 800], ['ha', 'b', 800], ['ha', 'c', 50]].map(([t, u, ms]) => ({ key: historyKey(t as string, u as string), ms: ms as number }));
+    saveHistory(recordLaunches(recordDurations(loadHistory(), durations), [{ topology: 'small', ms: 200 }, { topology: 'ha', ms: 200 }]));
+    const provider = new FakeProvider({ launchMs: 200, destroyMs: 50 });
+    const seen: RunSeen[] = [];
+    const fresh = { ...unit('c'), fresh: true };
+    const setup = { units: [unit('a'), unit('b'), fresh], topologies: { b: 'ha', c: 'ha' }, durations: { a: 800, b: 800, c: 50 } };
+    const { report } = await run(provider, setup, seen);
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => seen.find((r) => r.unit === n)!);
+    assert.deepEqual([a, b, c].map((r) => r!.env).length, new Set([a, b, c].map((r) => r!.env)).size, 'each unit on an environment of its own');
+    for (const [before, after] of [[a, b], [b, c]] as const) {
+      const launch = provider.launches.find((l) => l.env === after!.env)!;
+      assert.ok(launch.startMs >= before!.startMs && launch.endMs! <= before!.endMs, `${after!.unit}'s environment launched at ${launch.startMs}–${launch.endMs} ms, not while ${before!.unit} ran (${before!.startMs}–${before!.endMs} ms)`);
+    }
+    assert.equal(provider.launches.length, 3);
+    assert.equal(report.timeline.filter((e) => e.kind === 'launch' && e.background).length, 2);
+    assert.deepEqual([...provider.live.keys()], []);
   });
 
   it('an interrupt destroys a spare whose launch is still in flight, and nothing launches after it', async () => {
