@@ -82,8 +82,10 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
     timeline,
     signal: abort.signal,
     onKept: (k) => kept.push(k),
+    // The replacement of a broken environment has the topology of the worker's expected next unit when that is known.
     replace: (worker, p) => {
-      const topology = spareTopology(p.topology.name, waiting());
+      const next = nextFor(worker, pool.expectedFree(), pool.pending());
+      const topology = next ? ordered[next.rank]!.topology : spareTopology(p.topology.name, waiting());
       if (topology) worker.prepareSpare(topology);
     },
     started: (worker, p) => spareForNext(worker, p),

@@ -150,6 +150,19 @@ describe('run/qualify: spares and setup-aware assignment, on a fake provider', f
     assert.deepEqual([...provider.live.keys()], []);
   });
 
+  it("a unit that breaks its environment gets the replacement its worker's next unit needs, of that unit's topology", async () => {
+    const durations = [['small', 'breaker', 800], ['ha', 'next', 50], ['small', 'last', 50]].map(([t, u, ms]) => ({ key: historyKey(t as string, u as string), ms: ms as number }));
+    saveHistory(recordLaunches(recordDurations(loadHistory(), durations), [{ topology: 'small', ms: 200 }, { topology: 'ha', ms: 200 }]));
+    const provider = new FakeProvider({ launchMs: 200, destroyMs: 50 });
+    const seen: RunSeen[] = [];
+    const setup = { units: [unit('breaker', 'on purpose'), unit('next'), unit('last')], topologies: { next: 'ha' }, durations: { breaker: 800, next: 50, last: 50 } };
+    await run(provider, setup, seen);
+    const [breaker, next] = ['breaker', 'next'].map((n) => seen.find((r) => r.unit === n)!);
+    const launch = provider.launches.find((l) => l.env === next!.env)!;
+    assert.ok(launch.endMs! <= breaker!.endMs, `next's environment (ha) landed at ${launch.endMs} ms, after the breaking unit ended (${breaker!.endMs} ms)`);
+    assert.deepEqual([...provider.live.keys()], []);
+  });
+
   it('an interrupt destroys a spare whose launch is still in flight, and nothing launches after it', async () => {
     const provider = new FakeProvider({ launchMs: 400, destroyMs: 50 });
     const seen: RunSeen[] = [];
