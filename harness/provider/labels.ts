@@ -14,9 +14,10 @@ export const LABEL = {
   server: 'shakedown.server',
   role: 'shakedown.role',
   topology: 'shakedown.topology',
-  /** A short-lived container that fills a server's volumes from its image (Docker): part of an environment, not a server. */
-  seed: 'shakedown.seed',
 } as const;
+
+/** Marks a short-lived container that fills a server's volumes from its image (Docker): part of an environment, not a server. */
+export const SEED_LABEL = 'shakedown.seed';
 
 export interface Owner {
   run: string;

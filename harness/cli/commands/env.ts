@@ -8,7 +8,7 @@ import { sweep } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
 import { admitCost } from '../../provider/aws/cost.js';
 import { awsSettings, chooseProvider, MAX_INSTANCES, providerOption } from '../../provider/choose.js';
-import { LABEL } from '../../provider/labels.js';
+import { LABEL, SEED_LABEL } from '../../provider/labels.js';
 import type { Leftover } from '../../provider/provider.js';
 import { defaultTopology, loadTopology } from '../../topology/load.js';
 import { onInterrupt } from '../interrupt.js';
@@ -62,7 +62,7 @@ export function registerEnv(program: Command): void {
         const id = l.labels[LABEL.env];
         if (!id) continue;
         const e = envs.get(id) ?? { id, run: l.labels[LABEL.run]!, topology: l.labels[LABEL.topology] ?? '?', expires: l.labels[LABEL.expires] ?? '?', keep: l.labels[LABEL.keep] === 'true', servers: [], reachable: kept.has(id) };
-        if ((l.kind === 'container' && !l.labels[LABEL.seed]) || l.kind === 'instance') e.servers.push(l.labels[LABEL.server] ?? l.name);
+        if ((l.kind === 'container' && !l.labels[SEED_LABEL]) || l.kind === 'instance') e.servers.push(l.labels[LABEL.server] ?? l.name);
         envs.set(id, e);
       }
       const list = [...envs.values()];
