@@ -40,9 +40,10 @@ describe('engine: kill -9 at any moment, then the janitor', function () {
     measured.push(`${name} (killed at '${at}'): ${summary(left)} removed in ${swept.ms} ms`);
   }
 
-  it('during launch: as soon as the first container exists', async () => {
+  it('during launch: as soon as the first server container exists', async () => {
     const run = start(hold());
-    await killThenSweep('during launch', run, run.event(/^create /, WAIT_MS, 'the first container'));
+    // A seed container (it fills a server's volumes) can exist before the network does: the moment is a server's.
+    await killThenSweep('during launch', run, run.event(/^create (?!\S*-seed$)/, WAIT_MS, 'the first server container'));
   });
 
   it('during a test: while a unit runs a command on a server', async () => {
