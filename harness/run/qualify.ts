@@ -84,7 +84,7 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
     onKept: (k) => kept.push(k),
     // The replacement of a broken environment has the topology of the worker's expected next unit when that is known.
     replace: (worker, p) => {
-      const next = nextFor(worker, pool.expectedFree(), pool.pending());
+      const next = expectedNext(worker);
       const topology = next ? ordered[next.rank]!.topology : spareTopology(p.topology.name, waiting());
       if (topology) worker.prepareSpare(topology);
     },
@@ -95,8 +95,9 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
    * topology, or an untouched one): that one launches in the background as `p` starts, off the
    * worker's path. A unit that breaks its environment gets its spare from `replace` instead.
    */
+  const expectedNext = (worker: Worker) => nextFor(worker, pool.expectedFree(), pool.pending());
   const spareForNext = (worker: Worker, p: PlannedUnit) => {
-    const next = nextFor(worker, pool.expectedFree(), pool.pending());
+    const next = expectedNext(worker);
     if (next && needsAnother(p.topology.name, next)) worker.prepareSpare(ordered[next.rank]!.topology);
   };
   const runPlanned = async (p: PlannedUnit, rank: number) => {

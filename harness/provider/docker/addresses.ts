@@ -50,7 +50,10 @@ export class Addresses {
   /** Creates the environment's network on a subnet the engine picked as free, made explicitly ours. */
   async createNetwork(docker: Dockerode, env: string, name: string, Labels: Record<string, string>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const learnt = attempt === 1 ? await this.takeAhead() : undefined;
+      // Taken before awaiting it, so two launches at once cannot both take it.
+      const ahead = attempt === 1 ? this.ahead : undefined;
+      if (ahead) this.ahead = undefined;
+      const learnt = await ahead;
       const offered = learnt ?? (await this.offeredSubnet(docker, name, Labels));
       try {
         await dockerCall(`create network ${name} on ${offered.cidr}`, () =>
@@ -69,12 +72,6 @@ export class Addresses {
   probeAhead(docker: Dockerode, name: string, Labels: Record<string, string>): Promise<unknown> {
     this.ahead ??= this.offeredSubnet(docker, name, Labels).catch(() => undefined);
     return this.ahead;
-  }
-
-  private async takeAhead(): Promise<Subnet | undefined> {
-    const ahead = this.ahead;
-    this.ahead = undefined;
-    return ahead;
   }
 
   /**

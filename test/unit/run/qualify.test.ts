@@ -141,9 +141,11 @@ describe('run/qualify: spares and setup-aware assignment, on a fake provider', f
     const { report } = await run(provider, setup, seen);
     const [a, b, c] = ['a', 'b', 'c'].map((n) => seen.find((r) => r.unit === n)!);
     assert.deepEqual([a, b, c].map((r) => r!.env).length, new Set([a, b, c].map((r) => r!.env)).size, 'each unit on an environment of its own');
+    // Launched as the unit before starts: once that unit's environment is ready, before it ends.
     for (const [before, after] of [[a, b], [b, c]] as const) {
       const launch = provider.launches.find((l) => l.env === after!.env)!;
-      assert.ok(launch.startMs >= before!.startMs && launch.endMs! <= before!.endMs, `${after!.unit}'s environment launched at ${launch.startMs}–${launch.endMs} ms, not while ${before!.unit} ran (${before!.startMs}–${before!.endMs} ms)`);
+      const ready = provider.launches.find((l) => l.env === before!.env)!.endMs!;
+      assert.ok(launch.startMs >= ready && launch.endMs! <= before!.endMs, `${after!.unit}'s environment launched at ${launch.startMs}–${launch.endMs} ms, not while ${before!.unit} ran (its environment ready at ${ready} ms, it ended at ${before!.endMs} ms)`);
     }
     assert.equal(provider.launches.length, 3);
     assert.equal(report.timeline.filter((e) => e.kind === 'launch' && e.background).length, 2);

@@ -25,7 +25,15 @@ function fakeEngine(pool: string[]) {
   return { docker: docker as unknown as Dockerode, calls, networks };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 10));
+/** One launch on `pool`, then the next subnet learnt ahead, as the provider does; the engine's calls so far forgotten. */
+async function afterOneLaunch(pool: string[]) {
+  const engine = fakeEngine(pool);
+  const addresses = new Addresses();
+  await addresses.createNetwork(engine.docker, 'e1', 'sd-e1', {});
+  await addresses.probeAhead(engine.docker, 'sd-e1', {});
+  engine.calls.length = 0;
+  return { engine, addresses };
+}
 
 describe('provider/docker/addresses: the subnet of a new network', () => {
   it('the first launch probes for a subnet (an internal network, removed) and creates its network on it', async () => {
@@ -35,12 +43,7 @@ describe('provider/docker/addresses: the subnet of a new network', () => {
   });
 
   it('after a launch the next free subnet is learnt in the background, so the next launch has no probe on its path', async () => {
-    const engine = fakeEngine(['172.18.0.0/16', '172.19.0.0/16', '172.20.0.0/16']);
-    const addresses = new Addresses();
-    await addresses.createNetwork(engine.docker, 'e1', 'sd-e1', {});
-    addresses.probeAhead(engine.docker, 'sd-e1', {});
-    await settle();
-    engine.calls.length = 0;
+    const { engine, addresses } = await afterOneLaunch(['172.18.0.0/16', '172.19.0.0/16', '172.20.0.0/16']);
     await addresses.createNetwork(engine.docker, 'e2', 'sd-e2', {});
     assert.deepEqual(engine.calls, ['create sd-e2 on 172.19.0.0/16']);
     // Learnt once, used once: the launch after that probes again.
@@ -50,13 +53,8 @@ describe('provider/docker/addresses: the subnet of a new network', () => {
   });
 
   it('a learnt subnet another network took meanwhile is given up for a fresh probe', async () => {
-    const engine = fakeEngine(['172.18.0.0/16', '172.19.0.0/16', '172.20.0.0/16']);
-    const addresses = new Addresses();
-    await addresses.createNetwork(engine.docker, 'e1', 'sd-e1', {});
-    addresses.probeAhead(engine.docker, 'sd-e1', {});
-    await settle();
+    const { engine, addresses } = await afterOneLaunch(['172.18.0.0/16', '172.19.0.0/16', '172.20.0.0/16']);
     engine.networks.set('someone-else', '172.19.0.0/16');
-    engine.calls.length = 0;
     await addresses.createNetwork(engine.docker, 'e2', 'sd-e2', {});
     assert.deepEqual(engine.calls, ['create sd-e2-probe (internal) on 172.20.0.0/16', 'remove sd-e2-probe', 'create sd-e2 on 172.20.0.0/16']);
   });
