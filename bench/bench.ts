@@ -42,7 +42,7 @@ for (let i = 0; i < RUNS && parts.has('env'); i++) {
   destroy.push((await env.destroy()).destroyMs);
 }
 if (parts.has('env')) {
-  emit('environment SSH-ready (default topology, 5 servers: every server accepts the key via the bastion)', 'ms', summarize(sshReady), { target: 'p50 <= 3000' });
+  emit('environment SSH-ready (default topology, 5 servers: every server accepts the key via the bastion)', 'ms', summarize(sshReady), { target: 'p50 <= 2500' });
   emit('environment ready (SSH-ready and systemd settled on every server)', 'ms', summarize(ready));
   emit("per-command sudo('true') via bastion, connection reused", 'ms', summarize(perCommand), { target: 'p50 <= 50' });
   emit('environment destroy', 'ms', summarize(destroy), { target: '<= 3000' });

@@ -11,7 +11,7 @@ import { assemble, boundsLine, exitOf, outcomeLine, unstarted } from './run-repo
 import { byUnit, expandRepeats, learntMs, reportKey } from './repeats.js';
 import { orderUnits, type Order } from './schedule.js';
 import { spareTopology } from './spare.js';
-import { needsAnother, nextFor } from './lookahead.js';
+import { needingSpares, nextFor } from './lookahead.js';
 import { Timeline, type ProgressSink } from './timeline.js';
 import { runOnWorker, type CollectEvidence, type PlannedUnit, type UnitRunSetup } from './unit-run.js';
 import { Worker, type Gate, type WorkerSetup } from './worker.js';
@@ -84,22 +84,20 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
     onKept: (k) => kept.push(k),
     // The replacement of a broken environment has the topology of the worker's expected next unit when that is known.
     replace: (worker, p) => {
-      const next = expectedNext(worker);
-      const topology = next ? ordered[next.rank]!.topology : spareTopology(p.topology.name, waiting());
-      if (topology) worker.prepareSpare(topology);
+      const wanted = sparesAfter(worker, undefined);
+      const guess = wanted.length ? undefined : spareTopology(p.topology.name, waiting());
+      worker.prepareSpares(guess ? [guess] : wanted);
     },
-    started: (worker, p) => spareForNext(worker, p),
+    started: (worker, p) => worker.prepareSpares(sparesAfter(worker, p.topology.name)),
   };
   /**
-   * The unit this worker is expected to run after `p` needs an environment it will not hold (another
-   * topology, or an untouched one): that one launches in the background as `p` starts, off the
-   * worker's path. A unit that breaks its environment gets its spare from `replace` instead.
+   * The environments this worker's expected next units need that it will not hold after its current
+   * unit (`holds`: that unit's topology, undefined when it breaks its environment): another topology,
+   * an untouched one, or any after a unit that breaks its own. They launch in the background as the
+   * current unit starts, off the worker's path.
    */
-  const expectedNext = (worker: Worker) => nextFor(worker, pool.expectedFree(), pool.pending());
-  const spareForNext = (worker: Worker, p: PlannedUnit) => {
-    const next = expectedNext(worker);
-    if (next && needsAnother(p.topology.name, next)) worker.prepareSpare(ordered[next.rank]!.topology);
-  };
+  const sparesAfter = (worker: Worker, holds: string | undefined) =>
+    needingSpares(holds, nextFor(worker, pool.expectedFree(), pool.pending(), 2)).map((u) => ordered[u.rank]!.topology);
   const runPlanned = async (p: PlannedUnit, rank: number) => {
     const worker = await pool.acquire({ topology: p.topology.name, rank, expectedMs: p.expectedMs, breaks: !!p.unit.breaks, fresh: p.unit.fresh }).catch((e: Error) => e);
     tidy(worker instanceof Worker ? worker : undefined);

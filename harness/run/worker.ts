@@ -40,6 +40,9 @@ export interface WorkerSetup {
   launch?: (o: LaunchOptions) => Promise<RunningEnvironment>;
 }
 
+/** A worker readies at most this many environments ahead: its next unit's, and the one after a breaking unit. */
+export const MAX_SPARES = 2;
+
 /** One worker: holds one environment at a time, keeps it while it is fit, replaces it when not. */
 export class Worker {
   env?: RunningEnvironment;
@@ -47,7 +50,8 @@ export class Worker {
   /** Set when the worker could not get an environment: it takes no more units. */
   retired?: string;
   readonly environments: EnvironmentReport[] = [];
-  private spare?: Spare;
+  /** Environments launching (or launched) in the background for its next units, first wanted first. */
+  private spares: Spare[] = [];
   /** Destroys and spare drops under way: the worker does not wait for them, the end of the run does. */
   private readonly behind = new Set<Promise<void>>();
   private readonly launcher: Launcher;
@@ -64,7 +68,7 @@ export class Worker {
   }
 
   topology(): string | undefined {
-    return this.env?.topology.name ?? this.spare?.topology.name;
+    return this.env?.topology.name ?? this.spares[0]?.topology.name;
   }
 
   /** Its environment has this topology and (for a unit that needs a `fresh` one) no unit has run on it yet. */
@@ -74,7 +78,7 @@ export class Worker {
   }
 
   setupMs(topology: string, fresh: boolean): number | undefined {
-    const spare = this.spare?.topology.name === topology && !this.spare.failed ? this.spare : undefined;
+    const spare = this.spareOf(topology);
     if (this.fits(topology, fresh) || spare?.isReady()) return 0;
     const launch = this.s.launchTimes.expectedMs(topology);
     return launch === undefined || !spare ? launch : Math.max(1, launch - spare.elapsedMs());
@@ -84,12 +88,10 @@ export class Worker {
   async environmentFor(topology: Topology, fresh = false): Promise<RunningEnvironment> {
     if (this.env && this.fits(topology.name, fresh)) return this.env;
     if (this.env) this.discard(this.env.topology.name === topology.name ? 'replaced: the next unit needs a fresh environment' : `replaced by one of topology ${topology.name}`);
-    const spare = this.spare;
-    this.spare = undefined;
-    let ready: Ready | undefined;
-    if (spare?.topology.name === topology.name) ready = await this.adopt(spare);
-    else if (spare) this.dropSpare(spare);
-    ready ??= await this.launch(topology);
+    // Spares of other topologies stay: they are for later units (or go when no unit still to come has their topology).
+    const spare = this.spareOf(topology.name);
+    if (spare) this.spares.splice(this.spares.indexOf(spare), 1);
+    const ready = (spare && (await this.adopt(spare))) || (await this.launch(topology));
     this.env = ready.env;
     this.baseline = ready.baseline;
     return this.env;
@@ -110,20 +112,45 @@ export class Worker {
     return ready;
   }
 
-  /**
-   * Starts launching an environment for the next unit in the background, through the run's launch
-   * queue (after the launches workers wait on) and within the run's room for environments.
-   */
-  prepareSpare(topology: Topology): void {
-    if (this.spare || this.retired || this.s.signal.aborted || this.s.launched.size >= this.s.maxEnvironments) return;
-    this.spare = new Spare(topology, (spare) => this.launcher.spare(spare), (e) => info({ run: this.s.run, worker: this.id }, `spare launch failed (${e.message.split('\n')[0]}); the next unit launches its own`));
+  /** Its spare of this topology that has not failed: a ready one first, else the one launched first. */
+  private spareOf(topology: string): Spare | undefined {
+    const fit = this.spares.filter((s) => s.topology.name === topology && !s.failed);
+    return fit.find((s) => s.isReady()) ?? fit[0];
   }
 
-  /** Drops its spare unless a unit still to come has the spare's topology. */
+  /**
+   * Makes sure it has a spare for each of these topologies (its next units', in order), launching
+   * the missing ones in the background through the run's launch queue (after the launches workers
+   * wait on), at most MAX_SPARES at a time, within the run's room for environments. A spare no
+   * longer wanted makes way for a wanted one.
+   */
+  prepareSpares(wanted: Topology[]): void {
+    if (this.retired || this.s.signal.aborted) return;
+    this.spares.filter((s) => s.failed).forEach((s) => this.removeSpare(s));
+    const surplus = [...this.spares];
+    const missing = wanted.filter((t) => {
+      const at = surplus.findIndex((s) => s.topology.name === t.name);
+      if (at >= 0) surplus.splice(at, 1);
+      return at < 0;
+    });
+    for (const topology of missing) {
+      const extra = this.spares.length >= MAX_SPARES ? surplus.shift() : undefined;
+      if (extra) this.removeSpare(extra);
+      // A spare still queued has no id in `launched` yet: it is counted here, so the room is not overrun.
+      const unlanded = this.spares.filter((s) => !s.isReady()).length;
+      if (this.spares.length >= MAX_SPARES || this.s.launched.size + unlanded >= this.s.maxEnvironments) return;
+      this.spares.push(new Spare(topology, (spare) => this.launcher.spare(spare), (e) => info({ run: this.s.run, worker: this.id }, `spare launch failed (${e.message.split('\n')[0]}); the next unit launches its own`)));
+    }
+  }
+
+  /** Drops the spares whose topology no unit still to come has. */
   dropSpareUnless(wanted: Set<string>): void {
-    if (!this.spare || wanted.has(this.spare.topology.name)) return;
-    this.dropSpare(this.spare);
-    this.spare = undefined;
+    this.spares.filter((s) => !wanted.has(s.topology.name)).forEach((s) => this.removeSpare(s));
+  }
+
+  private removeSpare(spare: Spare): void {
+    this.spares.splice(this.spares.indexOf(spare), 1);
+    this.dropSpare(spare);
   }
 
   private dropSpare(spare: Spare): void {
@@ -143,12 +170,11 @@ export class Worker {
     this.inBackground(this.destroy(env, fate));
   }
 
-  /** Destroys its environment and its spare, and waits for every destroy it started. */
+  /** Destroys its environment and its spares, and waits for every destroy it started. */
   async close(fate: string): Promise<void> {
     if (this.env) this.s.progress.set(this.id, 'destroying', this.env.id);
     this.discard(fate);
-    if (this.spare) this.dropSpare(this.spare);
-    this.spare = undefined;
+    this.spares.splice(0).forEach((s) => this.dropSpare(s));
     while (this.behind.size) await Promise.all([...this.behind]);
   }
 

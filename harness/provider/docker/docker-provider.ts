@@ -46,14 +46,16 @@ export class DockerProvider implements Provider {
 
   async preflight(images: string[]): Promise<void> {
     const { docker } = await engine();
-    for (const image of new Set(images)) {
+    // Looked up together: each look-up is a round trip to the engine, and they are on the launch's path.
+    const check = async (image: string) => {
       try {
         await docker.getImage(image).inspect();
       } catch (error) {
         if (!isNotFound(error)) throw classifyDockerError(`inspect image ${image}`, error);
         throw new InfrastructureError(`image ${image} is missing: build it with 'npx shakedown images build'`);
       }
-    }
+    };
+    await Promise.all([...new Set(images)].map(check));
   }
 
   async launch(request: LaunchRequest): Promise<LaunchedServer[]> {

@@ -165,6 +165,22 @@ describe('run/qualify: spares and setup-aware assignment, on a fake provider', f
     assert.deepEqual([...provider.live.keys()], []);
   });
 
+  it("the environment for the unit after a short breaking unit launches as the unit before that one starts", async () => {
+    const durations = [['small', 'a', 400], ['ha', 'breaker', 100], ['small', 'after', 50]].map(([t, u, ms]) => ({ key: historyKey(t as string, u as string), ms: ms as number }));
+    saveHistory(recordLaunches(recordDurations(loadHistory(), durations), [{ topology: 'small', ms: 250 }, { topology: 'ha', ms: 250 }]));
+    const provider = new FakeProvider({ launchMs: 250, destroyMs: 50 });
+    const seen: RunSeen[] = [];
+    const setup = { units: [unit('a'), unit('breaker', 'on purpose'), unit('after')], topologies: { breaker: 'ha' }, durations: { a: 400, breaker: 100, after: 50 } };
+    const { report } = await run(provider, setup, seen);
+    const [a, breaker, after] = ['a', 'breaker', 'after'].map((n) => seen.find((r) => r.unit === n)!);
+    // Launched as the breaking unit starts, its 250 ms launch would land 150 ms after that unit's end.
+    const launch = provider.launches.find((l) => l.env === after!.env)!;
+    assert.ok(launch.startMs < a!.endMs && launch.endMs! <= breaker!.endMs, `after's environment launched at ${launch.startMs}–${launch.endMs} ms, not while a ran (to ${a!.endMs} ms) and ready by the breaking unit's end (${breaker!.endMs} ms)`);
+    assert.equal(provider.launches.length, 3);
+    assert.equal(report.outcome, 'passed');
+    assert.deepEqual([...provider.live.keys()], []);
+  });
+
   it('an interrupt destroys a spare whose launch is still in flight, and nothing launches after it', async () => {
     const provider = new FakeProvider({ launchMs: 400, destroyMs: 50 });
     const seen: RunSeen[] = [];
