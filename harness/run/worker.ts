@@ -41,7 +41,7 @@ export interface WorkerSetup {
 }
 
 /** A worker readies at most this many environments ahead: its next unit's, and the one after a breaking unit. */
-export const MAX_SPARES = 2;
+const MAX_SPARES = 2;
 
 /** One worker: holds one environment at a time, keeps it while it is fit, replaces it when not. */
 export class Worker {
@@ -134,11 +134,15 @@ export class Worker {
       return at < 0;
     });
     for (const topology of missing) {
-      const extra = this.spares.length >= MAX_SPARES ? surplus.shift() : undefined;
-      if (extra) this.removeSpare(extra);
-      // A spare still queued has no id in `launched` yet: it is counted here, so the room is not overrun.
+      if (this.spares.length >= MAX_SPARES) {
+        const extra = surplus.shift();
+        if (!extra) return;
+        this.removeSpare(extra);
+      }
+      // Spares not landed are counted beside `launched`: a queued one has no id there yet (one in flight
+      // is counted twice, which errs on the side of room).
       const unlanded = this.spares.filter((s) => !s.isReady()).length;
-      if (this.spares.length >= MAX_SPARES || this.s.launched.size + unlanded >= this.s.maxEnvironments) return;
+      if (this.s.launched.size + unlanded >= this.s.maxEnvironments) return;
       this.spares.push(new Spare(topology, (spare) => this.launcher.spare(spare), (e) => info({ run: this.s.run, worker: this.id }, `spare launch failed (${e.message.split('\n')[0]}); the next unit launches its own`)));
     }
   }
