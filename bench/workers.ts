@@ -22,7 +22,10 @@ function run(args: string[], stateDir: string): { report: RunReport; exitCode: n
 
 const ratio = (ms: number, bound: number) => (bound > 0 ? Number((ms / bound).toFixed(3)) : undefined);
 
-/** For each unit that broke its environment: from its end to the next unit's start on its worker, and whether a spare was launched for it. */
+/**
+ * For each unit that broke its environment: from its end to the next unit's start on its worker, and
+ * whether that unit ran on a spare (an environment launched in the background, whenever it started).
+ */
 export function breakingGaps(r: RunReport): { unit: string; gapMs: number; spare: boolean }[] {
   return r.units.flatMap((u) => {
     const a = u.attempts.at(-1)!;
@@ -30,7 +33,7 @@ export function breakingGaps(r: RunReport): { unit: string; gapMs: number; spare
     if (!a.broke || !bar) return [];
     const next = r.timeline.filter((e) => e.kind === 'unit' && e.worker === a.worker && e.startMs >= bar.endMs).sort((x, y) => x.startMs - y.startMs)[0];
     if (!next) return [];
-    const spare = r.timeline.some((e) => e.kind === 'launch' && e.background && e.worker === a.worker && e.startMs >= bar.startMs && e.startMs <= next.startMs);
+    const spare = r.timeline.some((e) => e.kind === 'launch' && e.background && e.ok && e.env === next.env);
     return [{ unit: u.unit, gapMs: next.startMs - bar.endMs, spare }];
   });
 }

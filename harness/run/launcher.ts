@@ -34,7 +34,7 @@ export class Launcher {
       try {
         const env = await this.s.timeline.span({ worker: this.worker, kind: 'launch', label: `launch ${topology.name}` }, () =>
           this.s.launches.add(() => this.once(topology), { throwOnTimeout: true, priority: 1 }),
-        );
+        (env) => ({ env: env.id }));
         return { env, baseline: await this.baselineOf(env) };
       } catch (error) {
         if (error instanceof BadInputError || this.s.signal.aborted) throw error;
@@ -60,7 +60,7 @@ export class Launcher {
     const label = `spare ${spare.topology.name}`;
     const env = await this.s.timeline.span({ worker: this.worker, kind: 'launch', label, background: true }, () =>
       this.s.launches.add(() => (spare.wanted ? this.once(spare.topology) : Promise.reject(new InterruptedError('spare no longer needed'))), { throwOnTimeout: true, priority: 0 }),
-    );
+    (env) => ({ env: env.id }));
     return { env, baseline: await this.baselineOf(env) };
   }
 

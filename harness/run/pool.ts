@@ -112,6 +112,11 @@ export class Pool<W extends Member> {
     return out;
   }
 
+  /** The pool's clock, which `expectedFree` reads. */
+  now(): number {
+    return this.clock();
+  }
+
   /** Workers with no unit. */
   idle(): W[] {
     return [...this.free];

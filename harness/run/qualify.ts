@@ -18,6 +18,9 @@ import { Worker, type Gate, type WorkerSetup } from './worker.js';
 import type { Unit } from '../suite/plan.js';
 import type { Topology } from '../topology/schema.js';
 
+/** How many of its expected next units a worker looks at when deciding which spares to launch. */
+const LOOKAHEAD_UNITS = 6;
+
 export interface QualifyOptions {
   units: { unit: Unit; topology: Topology }[];
   provider: Provider;
@@ -91,13 +94,13 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
     started: (worker, p) => worker.prepareSpares(sparesAfter(worker, p.topology.name)),
   };
   /**
-   * The environments this worker's expected next units need that it will not hold after its current
-   * unit (`holds`: that unit's topology, undefined when it breaks its environment): another topology,
-   * an untouched one, or any after a unit that breaks its own. They launch in the background as the
-   * current unit starts, off the worker's path.
+   * The environments this worker's expected next units need that it will not hold then (`holds`: the
+   * topology its current unit leaves it, undefined when that unit breaks its environment) and that
+   * must start launching now to be ready when their units start (`needingSpares`). They launch in
+   * the background, off the worker's path.
    */
   const sparesAfter = (worker: Worker, holds: string | undefined) =>
-    needingSpares(holds, nextFor(worker, pool.expectedFree(), pool.pending(), 2)).map((u) => ordered[u.rank]!.topology);
+    needingSpares(holds, nextFor(worker, pool.expectedFree(), pool.pending(), pool.now(), LOOKAHEAD_UNITS), (t) => launchTimes.expectedMs(t)).map((u) => ordered[u.rank]!.topology);
   const runPlanned = async (p: PlannedUnit, rank: number) => {
     const worker = await pool.acquire({ topology: p.topology.name, rank, expectedMs: p.expectedMs, breaks: !!p.unit.breaks, fresh: p.unit.fresh }).catch((e: Error) => e);
     tidy(worker instanceof Worker ? worker : undefined);

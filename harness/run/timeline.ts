@@ -10,12 +10,16 @@ export class Timeline {
     return Date.now() - this.t0;
   }
 
-  /** Times `work` as one bar on `worker`'s row; a throw is a failed bar, and is rethrown. */
-  async span<T>(e: Omit<TimelineEvent, 'startMs' | 'endMs' | 'ok'>, work: () => Promise<T>, ok: (t: T) => boolean = () => true): Promise<T> {
+  /**
+   * Times `work` as one bar on `worker`'s row; a throw is a failed bar, and is rethrown. `after`
+   * reads the bar's outcome and, for a launch, its environment off the result.
+   */
+  async span<T>(e: Omit<TimelineEvent, 'startMs' | 'endMs' | 'ok'>, work: () => Promise<T>, after: (t: T) => { ok?: boolean; env?: string } = () => ({})): Promise<T> {
     const startMs = this.now();
     try {
       const t = await work();
-      this.events.push({ ...e, startMs, endMs: this.now(), ok: ok(t) });
+      const { ok = true, env = e.env } = after(t);
+      this.events.push({ ...e, startMs, endMs: this.now(), ok, ...(env === undefined ? {} : { env }) });
       return t;
     } catch (error) {
       this.events.push({ ...e, startMs, endMs: this.now(), ok: false, note: (error as Error).message?.split('\n')[0] });

@@ -87,7 +87,7 @@ async function runAttempt(p: PlannedUnit, worker: Worker, n: number, s: UnitRunS
   const run = await s.timeline.span(
     { worker: worker.id, kind: 'unit', label: `${p.unit.name}${p.repeat ? ` r${p.repeat.index}` : ''}${n > 1 ? ` #${n}` : ''}`, env: env.id },
     () => (s.runUnit ?? runUnit)(p.unit, env, { reporter: Silent, signal: s.signal }),
-    (r) => !anyFailed(r.results),
+    (r) => ({ ok: !anyFailed(r.results) }),
   );
   const attempt: Attempt = { ...base, env: env.id, startedAt: unitStart.toISOString(), durationMs: Date.now() - unitStart.getTime(), outcome: 'passed', phases: run.results };
   if (run.faults?.length) attempt.faults = run.faults;
@@ -120,7 +120,7 @@ async function gate(worker: Worker, env: RunningEnvironment, s: UnitRunSetup): P
   if (!g) return undefined;
   s.progress.set(worker.id, 'gate', env.id);
   const verdict = await s.timeline
-    .span({ worker: worker.id, kind: 'gate', label: 'health gate', env: env.id }, () => g.check(env, worker.baseline), (v) => v.healthy)
+    .span({ worker: worker.id, kind: 'gate', label: 'health gate', env: env.id }, () => g.check(env, worker.baseline), (v) => ({ ok: v.healthy }))
     .catch((e: Error) => ({ healthy: false, reasons: [`the health gate itself failed: ${e.message}`], ms: 0 }));
   return verdict.healthy ? undefined : `health gate: ${verdict.reasons.join('; ')}`;
 }

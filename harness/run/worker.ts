@@ -40,7 +40,7 @@ export interface WorkerSetup {
   launch?: (o: LaunchOptions) => Promise<RunningEnvironment>;
 }
 
-/** A worker readies at most this many environments ahead: its next unit's, and the one after a breaking unit. */
+/** A worker readies at most this many environments ahead of its units (two: a short breaking unit and the unit after it, say). */
 const MAX_SPARES = 2;
 
 /** One worker: holds one environment at a time, keeps it while it is fit, replaces it when not. */

@@ -15,6 +15,8 @@ interface Setup {
   workers?: number;
   gate?: Gate;
   maxEnvironments?: number;
+  /** Default 2. */
+  launchConcurrency?: number;
   /** Called after each unit run, with its environment. */
   after?: (unit: string, env: string) => void;
 }
@@ -30,7 +32,7 @@ function run(provider: FakeProvider, s: Setup, seen: RunSeen[]): ReturnType<type
     workers: s.workers ?? 1,
     retries: 0,
     order: 'given',
-    launchConcurrency: 2,
+    launchConcurrency: s.launchConcurrency ?? 2,
     maxEnvironments: s.maxEnvironments,
     launchTries: 1,
     backoffMs: 10,
@@ -176,6 +178,26 @@ describe('run/qualify: spares and setup-aware assignment, on a fake provider', f
     // Launched as the breaking unit starts, its 250 ms launch would land 150 ms after that unit's end.
     const launch = provider.launches.find((l) => l.env === after!.env)!;
     assert.ok(launch.startMs < a!.endMs && launch.endMs! <= breaker!.endMs, `after's environment launched at ${launch.startMs}–${launch.endMs} ms, not while a ran (to ${a!.endMs} ms) and ready by the breaking unit's end (${breaker!.endMs} ms)`);
+    assert.equal(provider.launches.length, 3);
+    assert.equal(report.outcome, 'passed');
+    assert.deepEqual([...provider.live.keys()], []);
+  });
+
+  it('with one launch at a time, the environments for a short breaking unit and the unit after it launch early enough for both', async () => {
+    const durations = { a: 600, b: 200, c: 200, breaker: 200, after: 100 };
+    const topologies: Record<string, string> = { breaker: 'ha' };
+    const history = Object.entries(durations).map(([u, ms]) => ({ key: historyKey(topologies[u] ?? 'small', u), ms }));
+    saveHistory(recordLaunches(recordDurations(loadHistory(), history), [{ topology: 'small', ms: 500 }, { topology: 'ha', ms: 500 }]));
+    const provider = new FakeProvider({ launchMs: 500, destroyMs: 50 });
+    const seen: RunSeen[] = [];
+    const setup = { units: ['a', 'b', 'c'].map((n) => unit(n)).concat(unit('breaker', 'on purpose'), unit('after')), topologies, durations, launchConcurrency: 1 };
+    const { report } = await run(provider, setup, seen);
+    const [c, breaker, after] = ['c', 'breaker', 'after'].map((n) => seen.find((r) => r.unit === n)!);
+    // Looking two units ahead, both are asked for as c starts: the two 500 ms launches, one after the other, land 300 ms late each (this test failed so with that rule).
+    for (const [before, unit] of [[c, breaker], [breaker, after]] as const) {
+      const launch = provider.launches.find((l) => l.env === unit!.env)!;
+      assert.ok(launch.endMs! <= before!.endMs, `${unit!.unit}'s environment landed at ${launch.endMs} ms, after ${before!.unit} ended (${before!.endMs} ms)`);
+    }
     assert.equal(provider.launches.length, 3);
     assert.equal(report.outcome, 'passed');
     assert.deepEqual([...provider.live.keys()], []);
