@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { HOST_VOLUMES, hostFolder } from '../../harness/provider/docker/volume-fill.js';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -55,3 +57,9 @@ export async function eventually<T>(probe: () => T | undefined, ms: number, what
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Host folders of volumes filled on this host that still exist: of these volumes. */
+export const foldersLeft = (volumes: string[]) => volumes.map(hostFolder).filter((f) => existsSync(f));
+
+/** Host folders of volumes filled on this host that still exist: of one environment. */
+export const foldersOfEnv = (env: string) => (existsSync(HOST_VOLUMES) ? readdirSync(HOST_VOLUMES).filter((f) => f.startsWith(`sd-${env}`)) : []);

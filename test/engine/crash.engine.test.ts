@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'mocha';
-import { shakedown } from './cli.js';
+import { foldersLeft, shakedown } from './cli.js';
 import { count, firstOf, holdArgs, janitor, leftBy, NOTHING, reap, Run, summary } from './kill.js';
 
 const hold = (workers = 2, env: NodeJS.ProcessEnv = {}) => ({ args: holdArgs(workers), env });
@@ -23,7 +23,8 @@ describe('engine: kill -9 at any moment, then the janitor', function () {
 
   /**
    * SIGKILL at the moment given; then the run must have left containers, networks and volumes
-   * (else this proves nothing), and one `shakedown janitor` must remove them all within 60 s.
+   * (else this proves nothing), and one `shakedown janitor` must remove them all within 60 s, with
+   * the host folders of volumes filled on this host.
    */
   async function killThenSweep(name: string, run: Run, moment: Promise<string>): Promise<void> {
     const at = await moment;
@@ -36,6 +37,7 @@ describe('engine: kill -9 at any moment, then the janitor', function () {
     }
     const swept = await janitor();
     assert.deepEqual(leftBy(run.pid), NOTHING, `after the janitor, objects of killed pid ${run.pid} remain\n${swept.stdout}`);
+    assert.deepEqual(foldersLeft(left.volumes), [], `after the janitor, host folders of killed pid ${run.pid}'s volumes remain`);
     assert.ok(swept.ms < JANITOR_BOUND_MS, `the janitor took ${swept.ms} ms`);
     measured.push(`${name} (killed at '${at}'): ${summary(left)} removed in ${swept.ms} ms`);
   }

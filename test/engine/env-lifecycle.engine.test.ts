@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, after } from 'mocha';
-import { labelled, nothingLabelled, shakedown } from './cli.js';
+import { foldersOfEnv, labelled, nothingLabelled, shakedown } from './cli.js';
 
 describe('engine: env up, ssh, ls, down', function () {
   this.timeout(120_000);
@@ -24,7 +24,8 @@ describe('engine: env up, ssh, ls, down', function () {
     const objects = labelled(`shakedown.env=${id}`);
     assert.equal(objects.containers.length, 5);
     assert.equal(objects.networks.length, 1);
-    assert.equal(objects.volumes.length, 2);
+    // The database's two, and the run's key (filled on this host: the tests run as root beside the engine).
+    assert.deepEqual(objects.volumes.sort(), [`sd-${id}-db-1-backups`, `sd-${id}-db-1-pgdata`, `sd-${id}.authorized-keys`]);
   });
 
   it('publishes only the bastion, on 127.0.0.1', async () => {
@@ -60,6 +61,7 @@ describe('engine: env up, ssh, ls, down', function () {
     const down = await shakedown(['env', 'down', id]);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(nothingLabelled(`shakedown.env=${id}`), undefined);
+    assert.deepEqual(foldersOfEnv(id), [], 'env down left host folders of its volumes');
     assert.equal(existsSync(sshDir), false, `env down left ${sshDir}`);
     id = '';
   });

@@ -59,6 +59,12 @@ export class ServerContainer extends GenericContainer {
     this.created?.();
   }
 
+  /** The authorized keys from a volume (filled on the engine's host), read-only, instead of a copy. */
+  withAuthorizedKeys(volume: string): this {
+    this.hostConfig.Binds = [...(this.hostConfig.Binds ?? []), `${volume}:/etc/ssh/authorized_keys:ro`];
+    return this;
+  }
+
   withAuthorizedKey(publicKey: string): this {
     return this.withCopyContentToContainer([{ content: publicKey + '\n', target: '/etc/ssh/authorized_keys/testadmin', mode: 0o644 }]);
   }
