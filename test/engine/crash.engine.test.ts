@@ -44,8 +44,9 @@ describe('engine: kill -9 at any moment, then the janitor', function () {
 
   it('during launch: as soon as the first server container exists', async () => {
     const run = start(hold());
-    // A seed container (it fills a server's volumes) can exist before the network does: the moment is a server's.
-    await killThenSweep('during launch', run, run.event(/^create (?!\S*-seed$)/, WAIT_MS, 'the first server container'));
+    // A seed container (it fills a server's volumes) can exist before the network does, and so can one
+    // that reads an image's files for volumes filled on the host (sd-extract-…): the moment is a server's.
+    await killThenSweep('during launch', run, run.event(/^create (?!\S*-seed$)(?!sd-extract-)/, WAIT_MS, 'the first server container'));
   });
 
   it('during a test: while a unit runs a command on a server', async () => {
@@ -61,9 +62,10 @@ describe('engine: kill -9 at any moment, then the janitor', function () {
 
   it('during destroy: as the first environment of a two-worker run is being removed', async () => {
     // Units of one second: the run reaches its end, where both workers destroy their environments.
-    // A seed container (it fills a server's volumes at launch) is removed during the launch: not this moment.
+    // A seed container (it fills a server's volumes at launch) is removed during the launch, and so is one
+    // that reads an image's files (sd-extract-…): not this moment.
     const run = start(hold(2, { SHAKEDOWN_HOLD_S: '1' }));
-    const destroying = firstOf(run.event(/^(kill|destroy) (?!\S*-seed$)/, WAIT_MS, 'a server container to be removed'), run.line(/destroyed in/, WAIT_MS, 'the first destroy'));
+    const destroying = firstOf(run.event(/^(kill|destroy) (?!\S*-seed$)(?!sd-extract-)/, WAIT_MS, 'a server container to be removed'), run.line(/destroyed in/, WAIT_MS, 'the first destroy'));
     await killThenSweep('during destroy', run, destroying);
   });
 

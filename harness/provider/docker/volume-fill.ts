@@ -90,7 +90,8 @@ function imageFiles(docker: Dockerode, imageId: string, dir: string, labels: Rec
   const entry = path.join(CACHE, imageId.replace(/^sha256:/, ''), createHash('sha256').update(dir).digest('hex').slice(0, 16));
   let files = extracting.get(entry);
   if (!files) {
-    files = existsSync(entry) ? Promise.resolve(path.join(entry, 'files')) : extract(docker, imageId, dir, entry, labels);
+    const known = path.join(entry, 'files');
+    files = existsSync(entry) ? Promise.resolve(existsSync(known) ? known : undefined) : extract(docker, imageId, dir, entry, labels);
     extracting.set(entry, files);
     files.catch(() => extracting.delete(entry));
   }
@@ -104,35 +105,31 @@ async function extract(docker: Dockerode, imageId: string, dir: string, entry: s
   );
   const partial = `${entry}.partial-${process.pid}`;
   try {
-    let archive: NodeJS.ReadableStream;
-    try {
-      archive = await container.getArchive({ path: dir });
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const archive = await container.getArchive({ path: dir }).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
     mkdirSync(partial, { recursive: true });
-    await run('tar', ['-x', '--same-owner', '--numeric-owner', '-C', partial], archive);
-    renameSync(path.join(partial, path.basename(dir)), path.join(partial, 'files'));
+    // An image without the path is remembered too (an entry with no files): its volume starts empty.
+    if (archive) {
+      await run('tar', ['-x', '--same-owner', '--numeric-owner', '-C', partial], archive);
+      renameSync(path.join(partial, path.basename(dir)), path.join(partial, 'files'));
+    }
     try {
       renameSync(partial, entry);
     } catch {
       // Another process extracted it first: the same files.
     }
     pruneOthers(docker, path.dirname(entry)).catch(() => undefined);
-    return path.join(entry, 'files');
+    return archive ? path.join(entry, 'files') : undefined;
   } finally {
     rmSync(partial, { recursive: true, force: true });
     await container.remove({ force: true }).catch(() => undefined);
   }
 }
 
-/** Removes the cached files of images the engine no longer has, and extractions of processes that are gone. */
+/** Removes the cached files of images the engine no longer has (not `keep`'s), and extractions of processes that are gone. */
 async function pruneOthers(docker: Dockerode, keep: string): Promise<void> {
   for (const image of readdirSync(CACHE)) {
     const folder = path.join(CACHE, image);
-    if (folder === keep) continue;
-    const gone = await docker.getImage(`sha256:${image}`).inspect().then(() => false, (e: unknown) => isNotFound(e));
+    const gone = folder !== keep && (await docker.getImage(`sha256:${image}`).inspect().then(() => false, (e: unknown) => isNotFound(e)));
     if (gone) rmSync(folder, { recursive: true, force: true });
     else for (const part of readdirSync(folder).filter((f) => /\.partial-\d+$/.test(f))) if (!alive(Number(part.split('-').at(-1)))) rmSync(path.join(folder, part), { recursive: true, force: true });
   }
