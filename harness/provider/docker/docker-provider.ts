@@ -10,7 +10,7 @@ import { classifyDockerError, dockerCall, engine, isNotFound, isRemovalInProgres
 import { Addresses } from './addresses.js';
 import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
-import { bindOptions, fillOnHost, fillsOnHost, removeHostFolder, writeOnHost } from './volume-fill.js';
+import { bindOptions, fillOnHost, fillsOnHost, sweepHostFolders, writeOnHost } from './volume-fill.js';
 import { seedVolumes } from './volume-seed.js';
 
 const REMOVAL_WAIT_MS = 60_000;
@@ -226,7 +226,9 @@ export class DockerProvider implements Provider {
       Promise.all(of('container').map((c) => docker.getContainer(c.id).remove({ force: true }).catch(elsewhere(c.id)))),
     );
     await dockerCall('remove networks', () => Promise.all(of('network').map((n) => docker.getNetwork(n.id).remove().catch(gone))));
-    // A volume filled on this host goes with its folder: the folder first, so no folder outlives its volume.
-    await dockerCall('remove volumes', () => Promise.all(of('volume').map((v) => (removeHostFolder(v.name), docker.getVolume(v.id).remove().catch(gone)))));
+    await dockerCall('remove volumes', () => Promise.all(of('volume').map((v) => docker.getVolume(v.id).remove().catch(gone))));
+    // A volume filled on this host goes with its folder, once no container can use it; a folder whose
+    // volume went in a process killed since is swept with them (a folder is made after its volume).
+    if (of('volume').length) await sweepHostFolders(async () => new Set(((await dockerCall('list volumes', () => docker.listVolumes())).Volumes ?? []).map((v) => v.Name)));
   }
 }

@@ -68,14 +68,22 @@ export function writeOnHost(volume: string, files: Record<string, string>): void
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(folder, name), content, { mode: 0o644 });
 }
 
-/** Removes a volume's host folder, if it has one. */
-export function removeHostFolder(volume: string): void {
-  if (!OURS.test(volume)) return;
-  const folder = hostFolder(volume);
-  try {
-    rmSync(folder, { recursive: true, force: true });
-  } catch (error) {
-    throw new InfrastructureError(`cannot remove ${folder} (${(error as Error).message}); run the janitor as root`);
+/**
+ * Removes every host folder whose volume is gone. The folders are read before the volumes are
+ * listed (`volumeNames`): a folder is made after its volume, so one read then whose volume is not
+ * listed after lost its volume, and is not one a launch is making.
+ */
+export async function sweepHostFolders(volumeNames: () => Promise<Set<string>>): Promise<void> {
+  if (!existsSync(HOST_VOLUMES)) return;
+  const folders = readdirSync(HOST_VOLUMES).filter((n) => OURS.test(n));
+  const volumes = await volumeNames();
+  for (const name of folders.filter((n) => !volumes.has(n))) {
+    const folder = hostFolder(name);
+    try {
+      rmSync(folder, { recursive: true, force: true });
+    } catch (error) {
+      throw new InfrastructureError(`cannot remove ${folder} (${(error as Error).message}); run the janitor as root`);
+    }
   }
 }
 
