@@ -71,14 +71,14 @@ export function writeOnHost(volume: string, files: Record<string, string>): void
 /**
  * Removes every host folder whose volume is gone. The folders are read before the volumes are
  * listed (`volumeNames`): a folder is made after its volume, so one read then whose volume is not
- * listed after lost its volume, and is not one a launch is making.
+ * listed after lost its volume, and is not one a launch is making. `root`: tests only.
  */
-export async function sweepHostFolders(volumeNames: () => Promise<Set<string>>): Promise<void> {
-  if (!existsSync(HOST_VOLUMES)) return;
-  const folders = readdirSync(HOST_VOLUMES).filter((n) => OURS.test(n));
+export async function sweepHostFolders(volumeNames: () => Promise<Set<string>>, root = HOST_VOLUMES): Promise<void> {
+  if (!existsSync(root)) return;
+  const folders = readdirSync(root).filter((n) => OURS.test(n));
   const volumes = await volumeNames();
   for (const name of folders.filter((n) => !volumes.has(n))) {
-    const folder = hostFolder(name);
+    const folder = path.join(root, name);
     try {
       rmSync(folder, { recursive: true, force: true });
     } catch (error) {

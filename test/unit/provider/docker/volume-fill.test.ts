@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'mocha';
 import { bindOptions, HOST_VOLUMES, hostFolder, sweepHostFolders } from '../../../../harness/provider/docker/volume-fill.js';
 
@@ -15,16 +16,16 @@ describe('provider/docker/volume-fill: host folders of volumes', () => {
   });
 
   it('sweeps a folder whose volume is gone, never one a launch makes while the volumes are listed', async () => {
-    // The real root (the engine tests run as root beside the engine): names no run can have.
-    const id = randomBytes(4).toString('hex');
-    const [orphan, kept, racing] = [`sd-unittest${id}-orphan`, `sd-unittest${id}-kept`, `sd-unittest${id}-racing`];
+    // A folder of its own: the real root holds the folders of whatever environments are up now.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'shakedown-folders-'));
+    const [orphan, kept, racing, other] = ['sd-e1-orphan', 'sd-e2-kept', 'sd-e3-racing', 'not-ours'].map((n) => path.join(root, n));
     try {
-      for (const n of [orphan, kept]) mkdirSync(hostFolder(n), { recursive: true });
+      for (const f of [orphan, kept, other]) mkdirSync(f!);
       // The racing launch's volume is created after the listing, then its folder, before the sweep removes anything.
-      await sweepHostFolders(async () => (mkdirSync(hostFolder(racing)), new Set([kept])));
-      assert.deepEqual([orphan, kept, racing].map((n) => existsSync(hostFolder(n))), [false, true, true]);
+      await sweepHostFolders(async () => (mkdirSync(racing!), new Set(['sd-e2-kept'])), root);
+      assert.deepEqual([orphan, kept, racing, other].map((f) => existsSync(f!)), [false, true, true, true]);
     } finally {
-      for (const n of [orphan, kept, racing]) rmSync(hostFolder(n), { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
