@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { InfrastructureError } from '../../errors.js';
-import { SEED_LABEL } from '../labels.js';
+import { processIsAlive, processStart, SEED_LABEL } from '../labels.js';
 import { dockerCall, isNotFound } from './engine.js';
 
 /**
@@ -111,7 +111,8 @@ async function extract(docker: Dockerode, imageId: string, dir: string, entry: s
   const container = await dockerCall(`create ${name} to read ${dir} of ${imageId.slice(7, 19)}`, () =>
     docker.createContainer({ name, Image: imageId, Labels: { ...labels, [SEED_LABEL]: 'image-files' }, HostConfig: { NetworkMode: 'none' } }),
   );
-  const partial = `${entry}.partial-${process.pid}`;
+  // Named by its process as the janitor knows one (pid and start time), so a reused pid does not keep it.
+  const partial = `${entry}.partial-${process.pid}-${processStart(process.pid) ?? 0}`;
   try {
     const archive = await container.getArchive({ path: dir }).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
     mkdirSync(partial, { recursive: true });
@@ -125,7 +126,7 @@ async function extract(docker: Dockerode, imageId: string, dir: string, entry: s
     } catch {
       // Another process extracted it first: the same files.
     }
-    pruneOthers(docker, path.dirname(entry)).catch(() => undefined);
+    await pruneOthers(docker, path.dirname(entry)).catch(() => undefined);
     return archive ? path.join(entry, 'files') : undefined;
   } finally {
     rmSync(partial, { recursive: true, force: true });
@@ -139,16 +140,11 @@ async function pruneOthers(docker: Dockerode, keep: string): Promise<void> {
     const folder = path.join(CACHE, image);
     const gone = folder !== keep && (await docker.getImage(`sha256:${image}`).inspect().then(() => false, (e: unknown) => isNotFound(e)));
     if (gone) rmSync(folder, { recursive: true, force: true });
-    else for (const part of readdirSync(folder).filter((f) => /\.partial-\d+$/.test(f))) if (!alive(Number(part.split('-').at(-1)))) rmSync(path.join(folder, part), { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+    else
+      for (const part of readdirSync(folder)) {
+        const owner = /\.partial-(\d+)-(\d+)$/.exec(part);
+        if (owner && !processIsAlive(Number(owner[1]), owner[2]!)) rmSync(path.join(folder, part), { recursive: true, force: true });
+      }
   }
 }
 
