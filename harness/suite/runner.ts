@@ -142,7 +142,7 @@ export interface UnitRun {
   faults?: FaultRecord[];
 }
 
-/** Runs a unit's steps in order; after a failed action the rest of the unit is reported as skipped. */
+/** Runs a unit's steps in order; after a failed action the rest of the unit is reported as skipped, and the environment as broken. */
 export function runUnit(unit: Unit, env: RunningEnvironment, opts: RunUnitOptions = {}): Promise<UnitRun> {
   // Specs and actions (a suite's own action module too) see the environment through the same API.
   const start = new Date();
@@ -177,6 +177,9 @@ async function runSteps(unit: Unit, env: RunningEnvironment, ctx: UnitContext, o
         .then((how) => action(env, record, how))
         .catch((e: Error) => {
           broken = `${step.phase} failed: ${e.message}`;
+          // An action that stopped half-way left the servers in a state no unit expects (a server
+          // relaunched, the load balancer not taking it back): its environment goes after this unit.
+          ctx.broken ??= `its action did not complete (${broken})`;
           // A failure outside any recorded step (the checks before a rolling action, say) still fails the phase.
           if (!tests.some((t) => t.state === 'failed')) tests.push({ suite: step.suite, phase: step.phase, title: 'the action completes', fullTitle: `${step.phase}: the action completes`, state: 'failed', durationMs: 0, error: e.message });
         });

@@ -69,6 +69,9 @@ describe('engine: each lifecycle suite fails for the defect it exists to catch, 
       const phase = Object.keys(byPhase).find((p) => want.phase.test(p));
       assert.ok(phase, `no failure in a phase matching ${want.phase}: ${report}`);
       assert.ok(byPhase[phase]!.some((m) => want.message.test(m)), `no failure in ${phase} matched ${want.message}: ${report}`);
+      // A unit whose action stopped half-way leaves no environment for the units after it.
+      const stoppedAt = summary.units.filter((u) => u.attempts.at(-1)?.phases.some((p) => p.phase === phase && /: action$/.test(p.phase) && p.tests.some((t) => t.state === 'failed')));
+      for (const u of stoppedAt) assert.ok(u.attempts.at(-1)!.broke, `${u.unit} failed in ${phase}, and its environment was kept for the next unit`);
       if (want.units) {
         const outcome = (u: string) => summary.units.find((x) => x.unit === u)?.outcome;
         assert.deepEqual([...want.units.passed, ...want.units.failed].map(outcome), [...want.units.passed.map(() => 'passed'), ...want.units.failed.map(() => 'failed')], report);

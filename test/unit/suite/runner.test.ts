@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'mocha';
-import { loadFailure, moduleScope } from '../../../harness/suite/runner.js';
+import Mocha, { after, describe, it } from 'mocha';
+import type { RunningEnvironment } from '../../../harness/environment/environment.js';
+import { setSuitesDir } from '../../../harness/suite/discover.js';
+import type { Unit } from '../../../harness/suite/plan.js';
+import { loadFailure, moduleScope, runUnit } from '../../../harness/suite/runner.js';
 
 describe('suite/runner', () => {
   const spec = (name: string) => path.join(process.cwd(), 'suites', 'build', name);
@@ -40,6 +43,35 @@ describe('suite/runner', () => {
       assert.deepEqual(moduleScope(path.join(dir, 'suites', 'build', 'a.spec.js')), { packageJson: path.join(dir, 'package.json'), esm: true });
       writeFileSync(path.join(dir, 'suites', 'package.json'), JSON.stringify({ type: 'commonjs' }));
       assert.deepEqual(moduleScope(path.join(dir, 'suites', 'build', 'a.spec.js')), { packageJson: path.join(dir, 'suites', 'package.json'), esm: false });
+    });
+  });
+
+  describe('runUnit', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'shakedown-actions-'));
+    after(() => {
+      setSuitesDir(undefined);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    // Each test its own module: an imported module stays in Node's cache.
+    const unitWith = (file: string, action: string): Unit => {
+      mkdirSync(path.join(dir, 'x'), { recursive: true });
+      writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+      writeFileSync(path.join(dir, 'x', file), action);
+      setSuitesDir(dir);
+      return { name: 'x', suite: 'x', steps: [{ kind: 'action', suite: 'x', phase: 'x: action', action: `./${file}` }, { kind: 'specs', suite: 'x', phase: 'x: after', files: [] }] };
+    };
+    const env = () => ({ unitWindows: [] }) as unknown as RunningEnvironment;
+
+    it('an action that stops half-way marks the environment broken (the worker replaces it) and skips the rest of the unit', async () => {
+      const u = unitWith('stops.js', "export async function action(env, record) { await record('web-1 relaunched', async () => { throw new Error('web-1 not back'); }); }");
+      const r = await runUnit(u, env(), { reporter: Mocha.reporters.Base });
+      assert.equal(r.broken, 'its action did not complete (x: action failed: web-1 not back)');
+      assert.deepEqual(r.results.map((p) => p.tests.map((t) => `${t.state} ${t.title}`)), [['failed web-1 relaunched'], ['skipped not run']]);
+    });
+
+    it('an action that completes leaves the environment to the health gate', async () => {
+      const u = unitWith('completes.js', "export async function action(env, record) { await record('web-1 relaunched', async () => {}); }");
+      assert.equal((await runUnit(u, env(), { reporter: Mocha.reporters.Base })).broken, undefined);
     });
   });
 });
