@@ -112,6 +112,11 @@ export class Pool<W extends Member> {
     return out;
   }
 
+  /** The unit a worker is running, if it is busy. */
+  runningOn(w: W): Request | undefined {
+    return this.busy.get(w)?.request;
+  }
+
   /** The pool's clock, which `expectedFree` reads. */
   now(): number {
     return this.clock();

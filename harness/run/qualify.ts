@@ -62,9 +62,10 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
   const launchTimes = new LaunchTimes(history);
   // One launch queue for all workers, spares included: the bound is per run.
   const launches = new PQueue({ concurrency: o.launchConcurrency });
-  const workers = Array.from({ length: o.workers }, (_, i) =>
-    new Worker(i + 1, { ...o, launches, timeline, signal: abort.signal, launched, launchTimes, maxEnvironments: o.maxEnvironments ?? Number.POSITIVE_INFINITY }),
-  );
+  const workers: Worker[] = [];
+  workers.push(...Array.from({ length: o.workers }, (_, i) =>
+    new Worker(i + 1, { ...o, launches, timeline, signal: abort.signal, launched, launchTimes, workers, maxEnvironments: o.maxEnvironments ?? Number.POSITIVE_INFINITY }),
+  ));
   const pool = new Pool(workers, { allowanceMs: o.gate ? GATE_ALLOWANCE_MS : 0 });
   const unregister = onInterrupt(async () => {
     abort.abort();
@@ -90,8 +91,22 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
       const wanted = sparesAfter(worker, undefined);
       const guess = wanted.length ? undefined : spareTopology(p.topology.name, waiting());
       worker.prepareSpares(guess ? [guess] : wanted);
+      reconsider(worker);
     },
-    started: (worker, p) => worker.prepareSpares(sparesAfter(worker, p.topology.name)),
+    started: (worker, p) => {
+      worker.prepareSpares(sparesAfter(worker, p.topology.name));
+      reconsider(worker);
+    },
+  };
+  /**
+   * Every unit handed out changes who is expected to run the units after it: the other busy workers
+   * look ahead again (a spare one of them readies serves whichever worker takes its unit).
+   */
+  const reconsider = (except: Worker) => {
+    for (const w of workers) {
+      const running = w === except ? undefined : pool.runningOn(w);
+      if (running) w.prepareSpares(sparesAfter(w, running.breaks ? undefined : running.topology));
+    }
   };
   /**
    * The environments this worker's expected next units need that it will not hold then (`holds`: the
@@ -103,6 +118,8 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
     needingSpares(holds, nextFor(worker, pool.expectedFree(), pool.pending(), pool.now(), LOOKAHEAD_UNITS), (t) => launchTimes.expectedMs(t)).map((u) => ordered[u.rank]!.topology);
   const runPlanned = async (p: PlannedUnit, rank: number) => {
     const worker = await pool.acquire({ topology: p.topology.name, rank, expectedMs: p.expectedMs, breaks: !!p.unit.breaks, fresh: p.unit.fresh }).catch((e: Error) => e);
+    // A unit handed out to a worker that holds no environment for it takes another worker's ready spare, if there is one.
+    if (worker instanceof Worker) worker.claimPeerSpare(p.topology.name, !!p.unit.fresh);
     tidy(worker instanceof Worker ? worker : undefined);
     if (worker instanceof Error) return void (abort.signal.aborted || reports.set(reportKey(p), unstarted(p, 'infra', worker.message)));
     try {

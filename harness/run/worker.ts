@@ -36,6 +36,8 @@ export interface WorkerSetup {
   /** No spare is launched while this many environments exist (the host's room for servers). */
   maxEnvironments: number;
   launchTimes: LaunchTimes;
+  /** Every worker of the run: a worker may take over another's ready spare. */
+  workers: Worker[];
   /** How an environment is launched; tests give a fake. */
   launch?: (o: LaunchOptions) => Promise<RunningEnvironment>;
 }
@@ -79,7 +81,7 @@ export class Worker {
 
   setupMs(topology: string, fresh: boolean): number | undefined {
     const spare = this.spareOf(topology);
-    if (this.fits(topology, fresh) || spare?.isReady()) return 0;
+    if (this.fits(topology, fresh) || spare?.isReady() || this.peerSpare(topology)) return 0;
     const launch = this.s.launchTimes.expectedMs(topology);
     return launch === undefined || !spare ? launch : Math.max(1, launch - spare.elapsedMs());
   }
@@ -116,6 +118,34 @@ export class Worker {
   private spareOf(topology: string): Spare | undefined {
     const fit = this.spares.filter((s) => s.topology.name === topology && !s.failed);
     return fit.find((s) => s.isReady()) ?? fit[0];
+  }
+
+  /**
+   * A ready spare of this topology that another worker readied: which worker runs a unit is a guess
+   * until it is handed out, so a spare readied for a unit another worker ended up taking serves here.
+   */
+  private peerSpare(topology: string): { peer: Worker; spare: Spare } | undefined {
+    for (const peer of this.s.workers) {
+      const spare = peer === this ? undefined : peer.spares.find((x) => x.topology.name === topology && x.isReady());
+      if (spare) return { peer, spare };
+    }
+    return undefined;
+  }
+
+  /** For a unit just handed to it: without a fit environment or a ready spare of its own, it takes over another worker's ready spare. */
+  claimPeerSpare(topology: string, fresh: boolean): void {
+    if (this.fits(topology, fresh) || this.spareOf(topology)?.isReady()) return;
+    const spare = this.takePeerSpare(topology);
+    if (spare) this.spares.unshift(spare);
+  }
+
+  /** Takes another worker's ready spare of this topology over (that worker readies another at its next unit if it still needs one). */
+  private takePeerSpare(topology: string): Spare | undefined {
+    const found = this.peerSpare(topology);
+    if (!found) return undefined;
+    found.peer.spares.splice(found.peer.spares.indexOf(found.spare), 1);
+    info({ run: this.s.run, worker: this.id }, `took over worker ${found.peer.id}'s spare of ${topology}`);
+    return found.spare;
   }
 
   /**

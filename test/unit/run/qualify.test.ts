@@ -203,6 +203,27 @@ describe('run/qualify: spares and setup-aware assignment, on a fake provider', f
     assert.deepEqual([...provider.live.keys()], []);
   });
 
+  it('a spare one worker readied serves the other worker when that one is free first and takes the unit', async () => {
+    // The history says guessed-short (a) is short and guessed-long (b) long, so next-ha (c) is expected on
+    // a's worker, which readies c's environment (another topology) as a starts. This time a runs long and
+    // b short: b's worker takes c.
+    const topologies: Record<string, string> = { 'next-ha': 'ha' };
+    const history = Object.entries({ 'guessed-short': 600, 'guessed-long': 1000, 'next-ha': 300 }).map(([u, ms]) => ({ key: historyKey(topologies[u] ?? 'small', u), ms }));
+    saveHistory(recordLaunches(recordDurations(loadHistory(), history), [{ topology: 'small', ms: 200 }, { topology: 'ha', ms: 200 }]));
+    const provider = new FakeProvider({ launchMs: 200, destroyMs: 50 });
+    const seen: RunSeen[] = [];
+    const { report } = await run(provider, { workers: 2, units: ['guessed-short', 'guessed-long', 'next-ha'].map((n) => unit(n)), topologies, durations: { 'guessed-short': 1500, 'guessed-long': 500, 'next-ha': 100 } }, seen);
+    const [a, c] = ['guessed-short', 'next-ha'].map((n) => seen.find((r) => r.unit === n)!);
+    // (RunSeen's worker is the one that launched the environment: its owner label.)
+    const ranOn = (n: string) => report.units.find((u) => u.unit === n)!.attempts[0]!.worker;
+    assert.equal(ranOn('next-ha'), ranOn('guessed-long'), 'c did not go to the worker free first');
+    const spare = report.timeline.find((e) => e.kind === 'launch' && e.env === c!.env)!;
+    assert.ok(spare.background && spare.worker === a!.worker, `c ran on ${JSON.stringify(spare)}, not on the spare a's worker readied`);
+    assert.equal(provider.launches.length, 3, `c's worker launched for it: ${JSON.stringify(provider.launches)}`);
+    assert.equal(report.outcome, 'passed');
+    assert.deepEqual([...provider.live.keys()], []);
+  });
+
   it('an interrupt destroys a spare whose launch is still in flight, and nothing launches after it', async () => {
     const provider = new FakeProvider({ launchMs: 400, destroyMs: 50 });
     const seen: RunSeen[] = [];
