@@ -118,8 +118,8 @@ export async function qualify(o: QualifyOptions): Promise<{ report: RunReport; e
     needingSpares(holds, nextFor(worker, pool.expectedFree(), pool.pending(), pool.now(), LOOKAHEAD_UNITS), (t) => launchTimes.expectedMs(t)).map((u) => ordered[u.rank]!.topology);
   const runPlanned = async (p: PlannedUnit, rank: number) => {
     const worker = await pool.acquire({ topology: p.topology.name, rank, expectedMs: p.expectedMs, breaks: !!p.unit.breaks, fresh: p.unit.fresh }).catch((e: Error) => e);
-    // A unit handed out to a worker that holds no environment for it takes another worker's ready spare, if there is one.
-    if (worker instanceof Worker) worker.claimPeerSpare(p.topology.name, !!p.unit.fresh);
+    // A unit handed to a worker that holds no environment for it may take another worker's spare.
+    if (worker instanceof Worker) worker.claimSpare(p.topology.name, !!p.unit.fresh);
     tidy(worker instanceof Worker ? worker : undefined);
     if (worker instanceof Error) return void (abort.signal.aborted || reports.set(reportKey(p), unstarted(p, 'infra', worker.message)));
     try {

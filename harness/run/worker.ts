@@ -80,8 +80,8 @@ export class Worker {
   }
 
   setupMs(topology: string, fresh: boolean): number | undefined {
-    const spare = this.spareOf(topology);
-    if (this.fits(topology, fresh) || spare?.isReady() || this.peerSpare(topology)) return 0;
+    const spare = this.soonestSpare(topology)?.spare;
+    if (this.fits(topology, fresh) || spare?.isReady()) return 0;
     const launch = this.s.launchTimes.expectedMs(topology);
     return launch === undefined || !spare ? launch : Math.max(1, launch - spare.elapsedMs());
   }
@@ -121,31 +121,28 @@ export class Worker {
   }
 
   /**
-   * A ready spare of this topology that another worker readied: which worker runs a unit is a guess
-   * until it is handed out, so a spare readied for a unit another worker ended up taking serves here.
+   * The spare of this topology, of any worker, that serves a unit soonest: a ready one (its own
+   * first), else the one launched first. Which worker runs a unit is a guess until it is handed
+   * out, so a spare readied for a unit another worker ended up taking serves there.
    */
-  private peerSpare(topology: string): { peer: Worker; spare: Spare } | undefined {
-    for (const peer of this.s.workers) {
-      const spare = peer === this ? undefined : peer.spares.find((x) => x.topology.name === topology && x.isReady());
-      if (spare) return { peer, spare };
-    }
-    return undefined;
+  private soonestSpare(topology: string): { owner: Worker; spare: Spare } | undefined {
+    const all = [this, ...this.s.workers.filter((w) => w !== this)].flatMap((owner) =>
+      owner.spares.filter((x) => x.topology.name === topology && !x.failed).map((spare) => ({ owner, spare })),
+    );
+    return all.find((c) => c.spare.isReady()) ?? all.sort((a, b) => a.spare.startedAt - b.spare.startedAt)[0];
   }
 
-  /** For a unit just handed to it: without a fit environment or a ready spare of its own, it takes over another worker's ready spare. */
-  claimPeerSpare(topology: string, fresh: boolean): void {
-    if (this.fits(topology, fresh) || this.spareOf(topology)?.isReady()) return;
-    const spare = this.takePeerSpare(topology);
-    if (spare) this.spares.unshift(spare);
-  }
-
-  /** Takes another worker's ready spare of this topology over (that worker readies another at its next unit if it still needs one). */
-  private takePeerSpare(topology: string): Spare | undefined {
-    const found = this.peerSpare(topology);
-    if (!found) return undefined;
-    found.peer.spares.splice(found.peer.spares.indexOf(found.spare), 1);
-    info({ run: this.s.run, worker: this.id }, `took over worker ${found.peer.id}'s spare of ${topology}`);
-    return found.spare;
+  /**
+   * For a unit just handed to it: without a fit environment, it takes over another worker's spare
+   * when that one serves sooner than any of its own (that worker readies another at its next unit if it still needs one).
+   */
+  claimSpare(topology: string, fresh: boolean): void {
+    if (this.fits(topology, fresh)) return;
+    const found = this.soonestSpare(topology);
+    if (!found || found.owner === this) return;
+    found.owner.spares.splice(found.owner.spares.indexOf(found.spare), 1);
+    this.spares.unshift(found.spare);
+    info({ run: this.s.run, worker: this.id }, `took over worker ${found.owner.id}'s spare of ${topology}`);
   }
 
   /**

@@ -203,24 +203,46 @@ describe('run/qualify: spares and setup-aware assignment, on a fake provider', f
     assert.deepEqual([...provider.live.keys()], []);
   });
 
-  it('a spare one worker readied serves the other worker when that one is free first and takes the unit', async () => {
-    // The history says guessed-short (a) is short and guessed-long (b) long, so next-ha (c) is expected on
-    // a's worker, which readies c's environment (another topology) as a starts. This time a runs long and
-    // b short: b's worker takes c.
-    const topologies: Record<string, string> = { 'next-ha': 'ha' };
-    const history = Object.entries({ 'guessed-short': 600, 'guessed-long': 1000, 'next-ha': 300 }).map(([u, ms]) => ({ key: historyKey(topologies[u] ?? 'small', u), ms }));
+  // The history says guessed-short (a) is short and guessed-long (b) long, so next-ha (c) is expected on
+  // a's worker, which readies c's environment (another topology) as a starts. This time a runs long and
+  // b short: b's worker takes c, and the spare a's worker launched, ready or still launching.
+  for (const [state, launchMs, bMs] of [['ready', 200, 500], ['still launching', 600, 400]] as const) {
+    it(`a spare one worker readied serves the other worker when that one is free first and takes the unit (spare ${state})`, async () => {
+      const [aName, bName, cName] = ['guessed-short', 'guessed-long', 'next-ha'].map((n) => `${n}-${launchMs}`) as [string, string, string];
+      const topologies: Record<string, string> = { [cName]: 'ha' };
+      const history = Object.entries({ [aName]: 600, [bName]: 1000, [cName]: 300 }).map(([u, ms]) => ({ key: historyKey(topologies[u] ?? 'small', u), ms }));
+      saveHistory(recordLaunches(recordDurations(loadHistory(), history), [{ topology: 'small', ms: launchMs }, { topology: 'ha', ms: launchMs }]));
+      const provider = new FakeProvider({ launchMs, destroyMs: 50 });
+      const seen: RunSeen[] = [];
+      const { report } = await run(provider, { workers: 2, units: [aName, bName, cName].map((n) => unit(n)), topologies, durations: { [aName]: 1500, [bName]: bMs, [cName]: 100 } }, seen);
+      const [a, c] = [aName, cName].map((n) => seen.find((r) => r.unit === n)!);
+      // (RunSeen's worker is the one that launched the environment: its owner label.)
+      const ranOn = (n: string) => report.units.find((u) => u.unit === n)!.attempts[0]!.worker;
+      assert.equal(ranOn(cName), ranOn(bName), 'c did not go to the worker free first');
+      const spare = report.timeline.find((e) => e.kind === 'launch' && e.env === c!.env)!;
+      assert.ok(spare.background && spare.worker === a!.worker, `c ran on ${JSON.stringify(spare)}, not on the spare a's worker readied`);
+      assert.equal(provider.launches.length, 3, `c's worker launched for it: ${JSON.stringify(provider.launches)}`);
+      assert.equal(report.outcome, 'passed');
+      assert.deepEqual([...provider.live.keys()], []);
+    });
+  }
+
+  it('a busy worker readies the environment of a unit the guess moves to it when another worker starts a unit', async () => {
+    // overruns (expected 300 ms) takes 500: when its worker starts `then` at 700 ms, last-ha is expected on
+    // steady's worker (free at 1000 against 1050), which decided at 200 ms, when last-ha was expected elsewhere.
+    const topologies: Record<string, string> = { 'last-ha': 'ha' };
+    const history = Object.entries({ overruns: 300, steady: 800, then: 350, 'last-ha': 100 }).map(([u, ms]) => ({ key: historyKey(topologies[u] ?? 'small', u), ms }));
     saveHistory(recordLaunches(recordDurations(loadHistory(), history), [{ topology: 'small', ms: 200 }, { topology: 'ha', ms: 200 }]));
     const provider = new FakeProvider({ launchMs: 200, destroyMs: 50 });
     const seen: RunSeen[] = [];
-    const { report } = await run(provider, { workers: 2, units: ['guessed-short', 'guessed-long', 'next-ha'].map((n) => unit(n)), topologies, durations: { 'guessed-short': 1500, 'guessed-long': 500, 'next-ha': 100 } }, seen);
-    const [a, c] = ['guessed-short', 'next-ha'].map((n) => seen.find((r) => r.unit === n)!);
-    // (RunSeen's worker is the one that launched the environment: its owner label.)
+    const setup = { workers: 2, units: ['overruns', 'steady', 'then', 'last-ha'].map((n) => unit(n)), topologies, durations: { overruns: 500, steady: 800, then: 350, 'last-ha': 100 } };
+    const { report } = await run(provider, setup, seen);
     const ranOn = (n: string) => report.units.find((u) => u.unit === n)!.attempts[0]!.worker;
-    assert.equal(ranOn('next-ha'), ranOn('guessed-long'), 'c did not go to the worker free first');
-    const spare = report.timeline.find((e) => e.kind === 'launch' && e.env === c!.env)!;
-    assert.ok(spare.background && spare.worker === a!.worker, `c ran on ${JSON.stringify(spare)}, not on the spare a's worker readied`);
-    assert.equal(provider.launches.length, 3, `c's worker launched for it: ${JSON.stringify(provider.launches)}`);
-    assert.equal(report.outcome, 'passed');
+    assert.equal(ranOn('last-ha'), ranOn('steady'));
+    const last = seen.find((r) => r.unit === 'last-ha')!;
+    const launch = report.timeline.find((e) => e.kind === 'launch' && e.env === last.env)!;
+    assert.ok(launch.background, `last-ha waited for its launch: ${JSON.stringify(launch)}`);
+    assert.equal(provider.launches.length, 3);
     assert.deepEqual([...provider.live.keys()], []);
   });
 
