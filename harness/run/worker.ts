@@ -36,7 +36,7 @@ export interface WorkerSetup {
   /** No spare is launched while this many environments exist (the host's room for servers). */
   maxEnvironments: number;
   launchTimes: LaunchTimes;
-  /** Every worker of the run: a worker may take over another's ready spare. */
+  /** Every worker of the run: a worker may take over another's spare. */
   workers: Worker[];
   /** How an environment is launched; tests give a fake. */
   launch?: (o: LaunchOptions) => Promise<RunningEnvironment>;
