@@ -32,6 +32,14 @@ export async function sweep(provider: Provider, opts: { now?: Date; alive?: Live
   return { removed: removed.map(strip), kept: judged.filter((j) => !j.remove).map(strip) };
 }
 
+/**
+ * The sweep before a run or `env up` launches: what it cannot remove (a network the engine will not
+ * give up, say) belongs to runs that are over, so the launch goes on, and the reason is said.
+ */
+export async function sweepBeforeLaunch(provider: Provider): Promise<void> {
+  await sweep(provider).catch((e: Error) => process.stderr.write(`shakedown: the janitor could not remove everything earlier runs left (${e.message.split('\n')[0]}); going on\n`));
+}
+
 /** Kept environments' expiry, from their state files. */
 function keptUntil(): Map<string, number> {
   const out = new Map<string, number>();

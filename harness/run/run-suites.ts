@@ -7,7 +7,7 @@ import { catalog } from '../images/catalog.js';
 import { channelSpec } from '../images/channels.js';
 import { inspectLineage } from '../images/lineage.js';
 import { checkMap, describeSource, imageMap, type ImageSource } from '../images/select.js';
-import { sweep } from '../janitor/janitor.js';
+import { sweepBeforeLaunch } from '../janitor/janitor.js';
 import { info } from '../log.js';
 import { resolveRef, treeAt, workingTreeOrigin, type Origin } from '../project/git.js';
 import { homeProject, loadProject, project, useTree } from '../project/index.js';
@@ -173,7 +173,7 @@ export async function runSuites(f: RunFlags): Promise<RunOutcome> {
     // Spares beyond one environment per worker launch only while there is room for them: the
     // host's inotify instances locally, the instance bound on AWS.
     const room = provider.name === 'docker' ? serversRoom() : (f.maxInstances ?? MAX_INSTANCES);
-    await sweep(provider);
+    await sweepBeforeLaunch(provider);
     mkdirSync(resultsDir, { recursive: true });
     info({ run }, `${tree.origin.ref} (commit ${tree.origin.commit.slice(0, 12)}${tree.origin.dirty ? ', uncommitted changes' : ''}), ${f.from === 'base' ? 'every server from the base image' : describeSource(tree.images)}`);
     const { report, exitCode } = await qualify({

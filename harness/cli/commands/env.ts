@@ -4,7 +4,7 @@ import { launchEnvironment, planServers } from '../../environment/launch.js';
 import { isEnvId, newRunId } from '../../environment/ids.js';
 import { forgetKept, listKept, loadKept, saveKept } from '../../environment/state.js';
 import { catalog } from '../../images/catalog.js';
-import { sweep } from '../../janitor/janitor.js';
+import { sweepBeforeLaunch } from '../../janitor/janitor.js';
 import { info } from '../../log.js';
 import { admitCost } from '../../provider/aws/cost.js';
 import { awsSettings, chooseProvider, MAX_INSTANCES, providerOption } from '../../provider/choose.js';
@@ -32,7 +32,7 @@ export function registerEnv(program: Command): void {
       const topology = loadTopology(o.topology ?? defaultTopology(), catalog(), o.defect, o.base);
       const provider = await chooseProvider(o.provider);
       if (provider.name === 'aws') admitCost(awsSettings(), planServers(topology), 1, MAX_INSTANCES);
-      await sweep(provider);
+      await sweepBeforeLaunch(provider);
       let id: string | undefined;
       const off = onInterrupt(async () => id && provider.destroy(id));
       const run = newRunId();

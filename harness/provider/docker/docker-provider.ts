@@ -6,7 +6,7 @@ import { BUILDER_LABEL, builderOwner } from '../../images/builder-label.js';
 import { LABEL, ownerLabels, type Owner } from '../labels.js';
 import type { LaunchedServer, LaunchRequest, Leftover, Provider, ServerSpec } from '../provider.js';
 import { CONSOLE_END, hostKeyFromConsole } from './console.js';
-import { classifyDockerError, dockerCall, engine, isNotFound, isRemovalInProgress } from './engine.js';
+import { classifyDockerError, dockerCall, engine, hasActiveEndpoints, isNotFound, isRemovalInProgress } from './engine.js';
 import { Addresses } from './addresses.js';
 import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
@@ -225,10 +225,33 @@ export class DockerProvider implements Provider {
     await dockerCall('remove containers', () =>
       Promise.all(of('container').map((c) => docker.getContainer(c.id).remove({ force: true }).catch(elsewhere(c.id)))),
     );
-    await dockerCall('remove networks', () => Promise.all(of('network').map((n) => docker.getNetwork(n.id).remove().catch(gone))));
-    await dockerCall('remove volumes', () => Promise.all(of('volume').map((v) => docker.getVolume(v.id).remove().catch(gone))));
+    // Networks and volumes are independent: one that cannot go does not keep the others.
+    const failed = (await Promise.allSettled([
+      dockerCall('remove networks', () => Promise.all(of('network').map((n) => removeNetwork(docker, n.name, n.id).catch(gone)))),
+      dockerCall('remove volumes', () => Promise.all(of('volume').map((v) => docker.getVolume(v.id).remove().catch(gone)))),
+    ])).flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
     // A volume filled on this host goes with its folder, once no container can use it; a folder whose
     // volume went in a process killed since is swept with them (a folder is made after its volume).
     if (of('volume').length) await sweepHostFolders(async () => new Set(((await dockerCall('list volumes', () => docker.listVolumes())).Volumes ?? []).map((v) => v.Name)));
+    if (failed.length) throw failed[0];
+  }
+}
+
+/**
+ * Removes a network; Docker may still count the endpoint of a container just removed for a moment,
+ * so that is tried again. An endpoint counted for good (a Docker 20.10 fault: no container holds it)
+ * only goes with a restart of the engine, which the error says.
+ */
+async function removeNetwork(docker: Dockerode, name: string, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await docker.getNetwork(id).remove();
+    } catch (error) {
+      if (!hasActiveEndpoints(error)) throw error;
+      if (attempt >= 4) {
+        throw new InfrastructureError(`cannot remove network ${name}: Docker counts an endpoint on it that no container holds (an engine fault); restart the Docker engine to free it, then run 'shakedown janitor'`, { cause: error });
+      }
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
   }
 }

@@ -90,3 +90,9 @@ export function isRemovalInProgress(error: unknown): boolean {
   const e = error as DockerError;
   return e.statusCode === 409 && /already in progress/.test(e.json?.message ?? e.message ?? '');
 }
+
+/** Docker still counts an endpoint on a network no container uses. */
+export function hasActiveEndpoints(error: unknown): boolean {
+  const e = error as DockerError;
+  return /has active endpoints/.test(e.json?.message ?? e.message ?? '');
+}

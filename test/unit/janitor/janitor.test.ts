@@ -4,7 +4,7 @@ import os from 'node:os';
 import { describe, it } from 'mocha';
 import { makeSshDir } from '../../../harness/environment/ssh-dir.js';
 import { listKept, saveKept } from '../../../harness/environment/state.js';
-import { sweep } from '../../../harness/janitor/janitor.js';
+import { sweep, sweepBeforeLaunch } from '../../../harness/janitor/janitor.js';
 import { LABEL } from '../../../harness/provider/labels.js';
 import type { Leftover, Provider } from '../../../harness/provider/provider.js';
 import { isolatedTmpdir } from '../isolated-tmpdir.js';
@@ -46,5 +46,20 @@ describe('janitor/janitor', () => {
     const dir = makeSshDir('e0000000d');
     await sweep(engine([container('e0000000d', past)]), { now, dryRun: true });
     assert.ok(existsSync(dir));
+  });
+
+  it('before a launch, an object the engine will not give up is said, and the launch goes on', async () => {
+    const stuck = new Error('cannot remove network sd-e0000000e: Docker counts an endpoint on it that no container holds (an engine fault); restart the Docker engine to free it');
+    const provider = { leftovers: async () => [container('e0000000e', past)], remove: async () => Promise.reject(stuck) } as unknown as Provider;
+    await assert.rejects(sweep(provider, { now }), /cannot remove network/);
+    const said: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => said.push(chunk) > 0) as typeof process.stderr.write;
+    try {
+      await sweepBeforeLaunch(provider);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(said, [`shakedown: the janitor could not remove everything earlier runs left (${stuck.message}); going on\n`]);
   });
 });
