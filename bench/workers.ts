@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,10 @@ function run(args: string[], stateDir: string): { report: RunReport; exitCode: n
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, SHAKEDOWN_STATE_DIR: stateDir },
   });
-  const report = JSON.parse(readFileSync(path.join(results, 'report.json'), 'utf8')) as RunReport;
+  const file = path.join(results, 'report.json');
+  // A run that ended before its report (it could not start, say) is said, and the bench goes on without it.
+  if (!existsSync(file)) throw new Error(`shakedown run exited ${r.status} with no report (its error is above)`);
+  const report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
   // A run that did not pass keeps its results, so the figure can be explained.
   if (r.status === 0) rmSync(results, { recursive: true, force: true });
   else process.stderr.write(`bench: run exited ${r.status}; results kept in ${results}\n`);
@@ -49,7 +52,14 @@ export function benchWorkers(counts: number[], runs = 1): void {
   run(['--suite', 'all', '--workers', String(Math.max(...counts))], state);
   for (const n of counts) {
     for (let i = 1; i <= runs; i++) {
-      const { report, exitCode } = run(['--suite', 'all', '--workers', String(n)], state);
+      let measured: ReturnType<typeof run>;
+      try {
+        measured = run(['--suite', 'all', '--workers', String(n)], state);
+      } catch (error) {
+        emit(`run --suite all, ${n} worker(s), longest-first: makespan (run ${i}/${runs})`, 'ms', { error: (error as Error).message });
+        continue;
+      }
+      const { report, exitCode } = measured;
       const gaps = breakingGaps(report);
       emit(`run --suite all, ${n} worker(s), longest-first: makespan (run ${i}/${runs})`, 'ms', {
         value: report.makespanMs,
