@@ -9,7 +9,7 @@ export interface SweepResult {
 }
 
 /** Removes every object whose run is over or whose expiry has passed; leaves live runs alone. */
-export async function sweep(provider: Provider, opts: { now?: Date; alive?: Liveness; dryRun?: boolean } = {}): Promise<SweepResult> {
+export async function sweep(provider: Provider, opts: { now?: Date; alive?: Liveness; dryRun?: boolean; onRemoveFailure?: (e: Error) => void } = {}): Promise<SweepResult> {
   const now = opts.now ?? new Date();
   const all = await provider.leftovers();
   const kept = keptUntil();
@@ -21,7 +21,10 @@ export async function sweep(provider: Provider, opts: { now?: Date; alive?: Live
   });
   const removed = judged.filter((j) => j.remove);
   if (!opts.dryRun) {
-    await provider.remove(removed);
+    await provider.remove(removed).catch((e: Error) => {
+      if (!opts.onRemoveFailure) throw e;
+      opts.onRemoveFailure(e);
+    });
     const stillThere = new Set(judged.filter((j) => !j.remove).map((j) => j.labels[LABEL.env]));
     for (const id of listKept()) if (!stillThere.has(id)) forgetKept(id);
     // Its state file may live under another working directory; `env ssh`'s key folders are found by id alone.
@@ -34,10 +37,11 @@ export async function sweep(provider: Provider, opts: { now?: Date; alive?: Live
 
 /**
  * The sweep before a run or `env up` launches: what it cannot remove (a network the engine will not
- * give up, say) belongs to runs that are over, so the launch goes on, and the reason is said.
+ * give up, say) belongs to runs that are over, so the launch goes on, and the reason is said. A
+ * provider it cannot even list stops the launch.
  */
 export async function sweepBeforeLaunch(provider: Provider): Promise<void> {
-  await sweep(provider).catch((e: Error) => process.stderr.write(`shakedown: the janitor could not remove everything earlier runs left (${e.message.split('\n')[0]}); going on\n`));
+  await sweep(provider, { onRemoveFailure: (e) => process.stderr.write(`shakedown: the janitor could not remove everything earlier runs left (${e.message.split('\n')[0]}); going on\n`) });
 }
 
 /** Kept environments' expiry, from their state files. */

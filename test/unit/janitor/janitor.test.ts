@@ -48,7 +48,7 @@ describe('janitor/janitor', () => {
     assert.ok(existsSync(dir));
   });
 
-  it('before a launch, an object the engine will not give up is said, and the launch goes on', async () => {
+  it('before a launch, an object the engine will not give up is said, and the launch goes on; a provider it cannot list stops it', async () => {
     const stuck = new Error('cannot remove network sd-e0000000e: Docker counts an endpoint on it that no container holds (an engine fault); restart the Docker engine to free it');
     const provider = { leftovers: async () => [container('e0000000e', past)], remove: async () => Promise.reject(stuck) } as unknown as Provider;
     await assert.rejects(sweep(provider, { now }), /cannot remove network/);
@@ -61,5 +61,8 @@ describe('janitor/janitor', () => {
       process.stderr.write = write;
     }
     assert.deepEqual(said, [`shakedown: the janitor could not remove everything earlier runs left (${stuck.message}); going on\n`]);
+    // A provider it cannot list (an endpoint that does not answer) stops the launch.
+    const unreachable = { leftovers: async () => Promise.reject(new Error('the EC2 endpoint did not answer')) } as unknown as Provider;
+    await assert.rejects(sweepBeforeLaunch(unreachable), /did not answer/);
   });
 });
