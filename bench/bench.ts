@@ -9,6 +9,7 @@ import { benchLifecycle } from './lifecycle.js';
 import { benchBaseVersusPrebuilt, benchNightly, benchNoChangeBuild, benchOneRoleChange } from './imaging.js';
 import { benchReplacement, benchSkew, benchWorkers } from './workers.js';
 import { rawLaunch } from './raw-testcontainers.js';
+import { benchVolumeFill } from './volume-fill.js';
 import { emit, summarize } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -24,8 +25,8 @@ const ready: number[] = [];
 const sshReady: number[] = [];
 const destroy: number[] = [];
 let perCommand: number[] = [];
-/** BENCH_PARTS=env,raw,lifecycle,workers,imaging,base,nightly (the default: all) picks the figures to measure; aws and catch-rate only when named. */
-const parts = new Set((process.env.BENCH_PARTS ?? 'env,raw,lifecycle,workers,imaging,base,nightly').split(','));
+/** BENCH_PARTS=env,raw,fill,lifecycle,workers,imaging,base,nightly (the default: all) picks the figures to measure; aws and catch-rate only when named. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'env,raw,fill,lifecycle,workers,imaging,base,nightly').split(','));
 for (let i = 0; i < RUNS && parts.has('env'); i++) {
   const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000 });
   ready.push(env.timings.readyMs);
@@ -61,6 +62,7 @@ if (parts.has('raw')) {
   emit('raw testcontainers: stop', 'ms', summarize(rawDestroy));
 }
 
+if (parts.has('fill')) await benchVolumeFill(topology, Number(process.env.BENCH_FILL_RUNS ?? 10));
 if (parts.has('aws')) await benchAwsStacks(Number(process.env.BENCH_AWS_RUNS ?? 5));
 if (parts.has('lifecycle')) await benchLifecycle(provider, Number(process.env.BENCH_LIFECYCLE_RUNS ?? 5));
 if (parts.has('workers')) {

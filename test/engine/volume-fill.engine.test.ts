@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, describe, it } from 'mocha';
-import { hostFolder } from '../../harness/provider/docker/volume-fill.js';
+import { existsSync } from 'node:fs';
+import { HOST_VOLUMES, hostFolder } from '../../harness/provider/docker/volume-fill.js';
 import { foldersOfEnv, shakedown } from './cli.js';
 
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
@@ -27,7 +28,10 @@ describe('engine: volumes filled on this host, the key mounted from one, and the
     (JSON.parse(docker('inspect', `sd-${id}-db-1`, '--format', '{{json .Mounts}}')) as { Name?: string; Destination: string; RW: boolean }[]).find((m) => m.Destination === target);
 
   it("binds the database's volume to a host folder holding its image's files, with their owners and modes, and the key read-only; env down removes the folders", async () => {
+    // Unmarked first: the launch marks the folders' root a top directory again (ext4 spreads the folders).
+    if (existsSync(HOST_VOLUMES)) execFileSync('chattr', ['-T', HOST_VOLUMES]);
     const { id, dbImage } = await up();
+    assert.match(execFileSync('lsattr', ['-d', HOST_VOLUMES], { encoding: 'utf8' }).split(' ')[0]!, /T/, 'the root of the folders is a top directory');
     const pgdata = `sd-${id}-db-1-pgdata`;
     assert.deepEqual(JSON.parse(docker('volume', 'inspect', pgdata, '--format', '{{json .Options}}')), { type: 'none', o: 'bind', device: hostFolder(pgdata) });
     const inImage = folders(['docker', 'run', '--rm', '--network', 'none', '--entrypoint', 'env', dbImage], '/var/lib/postgresql');

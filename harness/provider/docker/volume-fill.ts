@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -50,12 +50,36 @@ export function bindOptions(volume: string): Record<string, string> {
   return { type: 'none', o: 'bind', device: hostFolder(volume) };
 }
 
+let spread = false;
+
+/**
+ * The root of the volumes' folders, made once and marked a top directory (`chattr +T`). ext4 without
+ * a journal (this machine's root) skips, for each inode it hands out, every inode of the same block
+ * group freed in the last 30 s or so: a database volume's 1,300 files copied where the last
+ * environment's copy was just removed took 0.5–1.8 s of kernel time instead of 0.07 s (perf:
+ * `recently_deleted` under `__ext4_new_inode`). Under a top directory, ext4 puts each new folder, and
+ * the files made in it, in a block group of its own choosing, away from the one just emptied.
+ */
+function volumesRoot(): string {
+  if (!spread) {
+    mkdirSync(HOST_VOLUMES, { recursive: true });
+    markTopDirectory(HOST_VOLUMES);
+    spread = true;
+  }
+  return HOST_VOLUMES;
+}
+
+/** Marks a folder a top directory (ext2/3/4); false where the filesystem or `chattr` refuses, which costs only speed. */
+export function markTopDirectory(dir: string): boolean {
+  return spawnSync('chattr', ['+T', dir], { stdio: 'ignore' }).status === 0;
+}
+
 /** Fills a volume's host folder with `dir` as `image` has it (an empty folder when the image has no such path). */
 export async function fillOnHost(docker: Dockerode, o: { image: string; dir: string; volume: string; labels: Record<string, string> }): Promise<void> {
   const { Id } = await dockerCall(`inspect image ${o.image}`, () => docker.getImage(o.image).inspect());
   const files = await imageFiles(docker, Id, o.dir, o.labels);
   const folder = hostFolder(o.volume);
-  mkdirSync(HOST_VOLUMES, { recursive: true });
+  volumesRoot();
   rmSync(folder, { recursive: true, force: true });
   if (files) await run('cp', ['-a', '--reflink=auto', files, folder]);
   else mkdirSync(folder, { mode: 0o755 });
@@ -64,6 +88,7 @@ export async function fillOnHost(docker: Dockerode, o: { image: string; dir: str
 /** Fills a volume's host folder with these files, root's and readable by all (as sshd wants authorized keys). */
 export function writeOnHost(volume: string, files: Record<string, string>): void {
   const folder = hostFolder(volume);
+  volumesRoot();
   mkdirSync(folder, { recursive: true, mode: 0o755 });
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(folder, name), content, { mode: 0o644 });
 }
