@@ -8,9 +8,10 @@ import { benchCatchRate } from './catch-rate.js';
 import { benchLifecycle } from './lifecycle.js';
 import { benchBaseVersusPrebuilt, benchNightly, benchNoChangeBuild, benchOneRoleChange } from './imaging.js';
 import { benchReplacement, benchSkew, benchWorkers } from './workers.js';
-import { rawLaunch } from './raw-testcontainers.js';
+import { rawLaunch, stopRawLaunches } from './raw-testcontainers.js';
 import { benchVolumeFill } from './volume-fill.js';
 import { emit, summarize } from './stats.js';
+import { benchEnv, cleanUpOnSignal } from './interrupt.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 200);
@@ -20,6 +21,7 @@ process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
 setLogLevel({ quiet: true });
 const topology = loadTopology('platform', catalog());
 const provider = new DockerProvider();
+cleanUpOnSignal(provider, stopRawLaunches);
 
 const ready: number[] = [];
 const sshReady: number[] = [];
@@ -28,7 +30,7 @@ let perCommand: number[] = [];
 /** BENCH_PARTS=env,raw,fill,lifecycle,workers,imaging,base,nightly (the default: all) picks the figures to measure; aws and catch-rate only when named. */
 const parts = new Set((process.env.BENCH_PARTS ?? 'env,raw,fill,lifecycle,workers,imaging,base,nightly').split(','));
 for (let i = 0; i < RUNS && parts.has('env'); i++) {
-  const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000 });
+  const env = await launchEnvironment({ topology, provider, run: 'bench', worker: 0, keep: false, ttlMs: 600_000, onId: benchEnv });
   ready.push(env.timings.readyMs);
   sshReady.push(env.timings.sshReadyMs);
   if (i === 0) {

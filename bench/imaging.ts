@@ -1,3 +1,4 @@
+import { benchEnv } from './interrupt.js';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,7 +42,7 @@ export async function benchBaseVersusPrebuilt(provider: Provider, topology: Topo
   for (const from of ['prebuilt', 'base'] as const) {
     const ready: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const env = await launchEnvironment({ topology: { ...topology, from }, provider, run: 'bench', worker: 0, keep: false, ttlMs: 1_800_000 });
+      const env = await launchEnvironment({ topology: { ...topology, from }, provider, run: 'bench', worker: 0, keep: false, ttlMs: 1_800_000, onId: benchEnv });
       ready.push(env.timings.readyMs);
       await env.destroy();
     }

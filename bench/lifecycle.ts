@@ -1,3 +1,4 @@
+import { benchEnv } from './interrupt.js';
 import path from 'node:path';
 import { launchEnvironment } from '../harness/environment/launch.js';
 import { rebootServer, relaunchServer } from '../harness/environment/lifecycle.js';
@@ -10,7 +11,7 @@ import { emit, summarize } from './stats.js';
 /** One server rebooted (from inside, from outside) and relaunched, back to SSH-ready and settled, n times each. */
 export async function benchLifecycle(provider: Provider, runs: number): Promise<void> {
   const topology = loadTopology(path.join(packageRoot, 'test', 'fixtures', 'small.yml'), catalog());
-  const env = await launchEnvironment({ topology, provider, run: 'bench-life', worker: 0, keep: false, ttlMs: 600_000 });
+  const env = await launchEnvironment({ topology, provider, run: 'bench-life', worker: 0, keep: false, ttlMs: 600_000, onId: benchEnv });
   try {
     const guest: number[] = [];
     const outside: number[] = [];
