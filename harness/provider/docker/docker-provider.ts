@@ -12,6 +12,7 @@ import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
 import { bindOptions, fillOnHost, fillsOnHost, sweepHostFolders, writeOnHost } from './volume-fill.js';
 import { seedVolumes } from './volume-seed.js';
+import { StartGate } from './start-gate.js';
 
 const REMOVAL_WAIT_MS = 60_000;
 
@@ -46,6 +47,8 @@ export class DockerProvider implements Provider {
   readonly name = 'docker';
   private readonly creations = new Creations();
   private readonly addresses = new Addresses();
+  /** Two at a time: measured against one and five (start-gate.ts). */
+  private readonly starts = new StartGate(2);
 
   async preflight(images: string[]): Promise<void> {
     const { docker } = await engine();
@@ -135,8 +138,11 @@ export class DockerProvider implements Provider {
     const container = new ServerContainer(spec, { name: names.network(env), ip }, labels, (v) => names.volume(env, spec.name, v));
     if (keysOnHost) container.withAuthorizedKeys(names.keys(env));
     else container.withAuthorizedKey(request.authorizedKey);
-    container.withCreationHooks(() => this.creations.guard(env), created);
-    const started = await dockerCall(`start ${spec.name} from ${spec.image}`, () => container.start()).finally(created);
+    container.withCreationHooks(() => this.creations.guard(env), created).withStartGate(this.starts);
+    const started = await dockerCall(`start ${spec.name} from ${spec.image}`, () => container.start()).finally(() => {
+      created();
+      container.releaseStart();
+    });
     debug({ ...request.ctx, server: spec.name }, `container ${started.getId().slice(0, 12)} started`);
     const launched = { spec, address: await this.address(env, spec), hostKey: await this.hostKey(env, spec.name) };
     request.onServer?.(launched);

@@ -1,6 +1,7 @@
 import { GenericContainer, Wait } from 'testcontainers';
 import type { ServerSpec } from '../provider.js';
 import { CONSOLE_END } from './console.js';
+import type { StartGate } from './start-gate.js';
 
 const LAUNCH_TIMEOUT_MS = 60_000;
 
@@ -43,11 +44,19 @@ export class ServerContainer extends GenericContainer {
 
   private created?: () => void;
   private guard?: () => void;
+  private gate?: StartGate;
+  private release?: () => void;
 
   /** Hooks for the provider: refuse to create when the environment is doomed; say when the container exists. */
   withCreationHooks(guard: () => void, created: () => void): this {
     this.guard = guard;
     this.created = created;
+    return this;
+  }
+
+  /** The start request waits its turn at the gate; the turn ends once the container runs (or its start failed: releaseStart). */
+  withStartGate(gate: StartGate): this {
+    this.gate = gate;
     return this;
   }
 
@@ -57,6 +66,17 @@ export class ServerContainer extends GenericContainer {
 
   protected override async containerCreated(): Promise<void> {
     this.created?.();
+    this.release = await this.gate?.acquire();
+    // The environment may have been doomed while this start waited: it is not started then.
+    this.guard?.();
+  }
+
+  protected override async containerStarting(): Promise<void> {
+    this.releaseStart();
+  }
+
+  releaseStart(): void {
+    this.release?.();
   }
 
   /** The authorized keys from a volume (filled on the engine's host), read-only, instead of a copy. */
