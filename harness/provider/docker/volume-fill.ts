@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
@@ -105,7 +106,8 @@ export async function sweepHostFolders(volumeNames: () => Promise<Set<string>>, 
   for (const name of folders.filter((n) => !volumes.has(n))) {
     const folder = path.join(root, name);
     try {
-      rmSync(folder, { recursive: true, force: true });
+      // Not rmSync: a database's 1,300 files held the event loop 130 ms, while a spare of this process may be handshaking.
+      await rm(folder, { recursive: true, force: true });
     } catch (error) {
       throw new InfrastructureError(`cannot remove ${folder} (${(error as Error).message}); run the janitor as root`);
     }
