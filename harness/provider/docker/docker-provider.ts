@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import PQueue from 'p-queue';
 import { InfrastructureError } from '../../errors.js';
 import { debug } from '../../log.js';
 import type { HostKey } from '../../ssh/keys.js';
@@ -12,7 +13,6 @@ import { Creations } from './creations.js';
 import { ServerContainer } from './server-container.js';
 import { bindOptions, fillOnHost, fillsOnHost, sweepHostFolders, writeOnHost } from './volume-fill.js';
 import { seedVolumes } from './volume-seed.js';
-import { StartGate } from './start-gate.js';
 
 const REMOVAL_WAIT_MS = 60_000;
 
@@ -47,8 +47,16 @@ export class DockerProvider implements Provider {
   readonly name = 'docker';
   private readonly creations = new Creations();
   private readonly addresses = new Addresses();
-  /** Two at a time: measured against one and five (start-gate.ts). */
-  private readonly starts = new StartGate(2);
+  /**
+   * Containers this process is starting (from the start request until the container runs; boots are
+   * not bounded), two at a time. Docker 20.10 does much of a start one container at a time: each
+   * re-executes dockerd three times (set-ipv6, setup-resolver, the libnetwork-setkey hook, about 50 ms
+   * of CPU each here) and runs a dozen iptables commands under one lock. Five servers started together
+   * all waited on it and began booting late, the CPU half idle meanwhile; two at a time, the first
+   * servers boot while the engine sets up the next (SSH-ready p50 of the default set 2.67 s instead of
+   * 2.90 s, 10 launches of each interleaved, measured here; one at a time did no better).
+   */
+  private readonly starts = new PQueue({ concurrency: 2 });
 
   async preflight(images: string[]): Promise<void> {
     const { docker } = await engine();
@@ -138,7 +146,7 @@ export class DockerProvider implements Provider {
     const container = new ServerContainer(spec, { name: names.network(env), ip }, labels, (v) => names.volume(env, spec.name, v));
     if (keysOnHost) container.withAuthorizedKeys(names.keys(env));
     else container.withAuthorizedKey(request.authorizedKey);
-    container.withCreationHooks(() => this.creations.guard(env), created).withStartGate(this.starts);
+    container.withCreationHooks(() => this.creations.guard(env), created).withStartQueue(this.starts);
     const started = await dockerCall(`start ${spec.name} from ${spec.image}`, () => container.start()).finally(() => {
       created();
       container.releaseStart();

@@ -1,7 +1,8 @@
 import { GenericContainer, Wait } from 'testcontainers';
 import type { ServerSpec } from '../provider.js';
 import { CONSOLE_END } from './console.js';
-import type { StartGate } from './start-gate.js';
+import type PQueue from 'p-queue';
+import { takeTurn } from './start-turn.js';
 
 const LAUNCH_TIMEOUT_MS = 60_000;
 
@@ -44,7 +45,7 @@ export class ServerContainer extends GenericContainer {
 
   private created?: () => void;
   private guard?: () => void;
-  private gate?: StartGate;
+  private starts?: PQueue;
   private release?: () => void;
 
   /** Hooks for the provider: refuse to create when the environment is doomed; say when the container exists. */
@@ -54,9 +55,9 @@ export class ServerContainer extends GenericContainer {
     return this;
   }
 
-  /** The start request waits its turn at the gate; the turn ends once the container runs (or its start failed: releaseStart). */
-  withStartGate(gate: StartGate): this {
-    this.gate = gate;
+  /** The start request waits its turn in `starts`; the turn ends once the container runs (or its start failed: releaseStart). */
+  withStartQueue(starts: PQueue): this {
+    this.starts = starts;
     return this;
   }
 
@@ -66,7 +67,7 @@ export class ServerContainer extends GenericContainer {
 
   protected override async containerCreated(): Promise<void> {
     this.created?.();
-    this.release = await this.gate?.acquire();
+    this.release = this.starts && (await takeTurn(this.starts));
     // The environment may have been doomed while this start waited: it is not started then.
     this.guard?.();
   }
