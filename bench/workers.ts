@@ -26,20 +26,26 @@ function run(args: string[], stateDir: string): { report: RunReport; exitCode: n
 const ratio = (ms: number, bound: number) => (bound > 0 ? Number((ms / bound).toFixed(3)) : undefined);
 
 /**
- * For each unit that broke its environment: from its end to the next unit's start on its worker, and
- * whether that unit ran on a spare (an environment launched in the background, whenever it started).
+ * For each unit that broke its environment: from its end to the next unit's start on its worker,
+ * whether that unit ran on a spare (an environment launched in the background, whenever it started),
+ * and by how much that spare's launch ended after the breaking unit did (0 when it was there first):
+ * a gap that is the spare still launching, not the worker waiting on anything else.
  */
-export function breakingGaps(r: RunReport): { unit: string; gapMs: number; spare: boolean }[] {
+export function breakingGaps(r: RunReport): { unit: string; gapMs: number; spare: boolean; spareLateMs?: number }[] {
   return r.units.flatMap((u) => {
     const a = u.attempts.at(-1)!;
     const bar = r.timeline.find((e) => e.kind === 'unit' && e.env === a.env && e.worker === a.worker && e.label.startsWith(u.unit));
     if (!a.broke || !bar) return [];
     const next = r.timeline.filter((e) => e.kind === 'unit' && e.worker === a.worker && e.startMs >= bar.endMs).sort((x, y) => x.startMs - y.startMs)[0];
     if (!next) return [];
-    const spare = r.timeline.some((e) => e.kind === 'launch' && e.background && e.ok && e.env === next.env);
-    return [{ unit: u.unit, gapMs: next.startMs - bar.endMs, spare }];
+    const spare = r.timeline.find((e) => e.kind === 'launch' && e.background && e.ok && e.env === next.env);
+    const gap = { unit: u.unit, gapMs: next.startMs - bar.endMs };
+    return [spare ? { ...gap, spare: true, spareLateMs: Math.max(0, spare.endMs - bar.endMs) } : { ...gap, spare: false }];
   });
 }
+
+const describeGap = (g: ReturnType<typeof breakingGaps>[number]) =>
+  `${g.unit}: ${g.gapMs}${g.spare ? (g.spareLateMs ? ` (spare, landed ${g.spareLateMs} ms after the unit ended)` : ' (spare)') : ''}`;
 
 /**
  * `run --suite all` on each worker count, `runs` times, longest-first from a history learnt by a
@@ -67,7 +73,7 @@ export function benchWorkers(counts: number[], runs = 1): void {
         ratio: ratio(report.makespanMs, report.lowerBoundMs),
         launchBoundMs: report.launchBoundMs,
         launchRatio: ratio(report.makespanMs, report.launchBoundMs),
-        breakingGapsMs: gaps.map((g) => `${g.unit}: ${g.gapMs}${g.spare ? ' (spare)' : ''}`),
+        breakingGapsMs: gaps.map(describeGap),
         maxGapWithSpareMs: Math.max(0, ...gaps.filter((g) => g.spare).map((g) => g.gapMs)),
         units: report.units.length,
         exitCode,

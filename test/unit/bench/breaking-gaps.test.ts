@@ -18,7 +18,11 @@ function report(e2Launch: TimelineEvent): RunReport {
 
 describe('bench/workers: the gap after a breaking unit, and whether a spare served it', () => {
   it('a spare launched before the breaking unit started still counts as its successor\'s spare', () => {
-    assert.deepEqual(breakingGaps(report(bar('launch', 'spare platform', 'e2', 1000, 8000, true))), [{ unit: 'failover', gapMs: 3, spare: true }]);
+    assert.deepEqual(breakingGaps(report(bar('launch', 'spare platform', 'e2', 1000, 8000, true))), [{ unit: 'failover', gapMs: 3, spare: true, spareLateMs: 0 }]);
+  });
+
+  it('a spare that landed after the breaking unit ended says by how much: the gap is its launch', () => {
+    assert.deepEqual(breakingGaps(report(bar('launch', 'spare platform', 'e2', 6000, 10_001, true))), [{ unit: 'failover', gapMs: 3, spare: true, spareLateMs: 1 }]);
   });
 
   it('a launch on the worker\'s path is no spare, whenever it ran', () => {
